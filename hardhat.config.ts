@@ -1,0 +1,61 @@
+import "dotenv/config";
+
+import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { defineConfig } from "hardhat/config";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * One compiler for everything: the solc-js build from the `solc` npm package, pinned in
+ * package.json to exactly this version. Hardhat would otherwise download a native solc, which
+ * offline machines cannot do.
+ */
+const SOLC_VERSION = "0.8.37";
+
+/**
+ * Cancun is the newest EVM version that Ethereum mainnet, Sepolia, the OP stack (Ecotone and
+ * later) and Arbitrum (ArbOS 20 and later) all run. It gives transient storage (EIP-1153) and
+ * MCOPY; nothing we compile needs Prague or Osaka opcodes. See README, "Compiler settings".
+ */
+const EVM_VERSION = "cancun";
+
+/** Fuzz and invariant depth: shallow for `npm test`, deeper for `npm run test:deep` (env). */
+const FUZZ_RUNS = Number(process.env.LL_FUZZ_RUNS ?? 256);
+const INVARIANT_RUNS = Number(process.env.LL_INVARIANT_RUNS ?? 64);
+const INVARIANT_DEPTH = Number(process.env.LL_INVARIANT_DEPTH ?? 32);
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthersPlugin],
+  solidity: {
+    version: SOLC_VERSION,
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      evmVersion: EVM_VERSION,
+      
+      optimizer: { enabled: true, runs: 200 },
+    },
+  },
+  paths: {
+    sources: {
+      solidity: ["contracts", "bench/contracts"],
+    },
+    tests: {
+      solidity: "test/contracts",
+      mocha: "test/mocha",
+    },
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: FUZZ_RUNS },
+      invariant: { runs: INVARIANT_RUNS, depth: INVARIANT_DEPTH, failOnRevert: false },
+    },
+    mocha: { timeout: 60_000 },
+  },
+  coverage: {
+    skipFiles: ["contracts/mocks/**", "bench/**"],
+  },
+  typechain: {
+    outDir: "typechain-types",
+  },
+});
