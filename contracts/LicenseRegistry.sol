@@ -1,0 +1,778 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
+import {ERC721} from "solady/src/tokens/ERC721.sol";
+
+import {IERC4906} from "./interfaces/IERC4906.sol";
+import {IERC5192} from "./interfaces/IERC5192.sol";
+import {ILicenseRegistry} from "./interfaces/ILicenseRegistry.sol";
+import {LicenseRules} from "./libraries/LicenseRules.sol";
+import {LicenseData, LicenseDataLib, LicenseStatus} from "./types/LicenseData.sol";
+import {LicenseIds} from "./types/LicenseIds.sol";
+import {IssuerKind, ProductRecord, ProductRecordLib, ProductTerms} from "./types/Product.sol";
+
+/// @title LicenseRegistry
+/// @notice Used software licenses as ERC-721 tokens with the resale and invalidation rules of EU
+/// law (see `ILicenseRegistry`). Not upgradeable: a ledger nobody can rewrite includes its code.
+///
+/// Guarantees (proven by the invariant tests in test/contracts/invariant):
+/// - every license has exactly one holder, and no role (admin, operator, controller, issuer,
+///   pauser, arbiter) can move it: only the holder or whom the holder approved;
+/// - a license moves only if its holder released it (declared its copy unusable) since it last
+///   moved, it is of a transferable product, not suspended, not expired, not ended, and attested
+///   where its product demands it;
+/// - an ended license (revoked, surrendered, split) never moves or becomes valid again;
+/// - splitting conserves seats; the terms a license was issued under never change;
+/// - only a product's controller and the issuers it authorised issue and invalidate its
+///   licenses;
+/// - a pause lasts at most `MAX_PAUSE_DURATION` and cannot be renewed within `PAUSE_COOLDOWN`.
+///
+/// Storage: the license's whole state (`LicenseData`) sits beside its holder in the token's
+/// ownership slot (Solady ERC-721 extra data), so holder and state are read and written together.
+///
+/// For overriders: every move goes through `_beforeTokenTransfer`, which asks `LicenseRules`;
+/// never add a path that writes the ownership slot around it.
+contract LicenseRegistry is
+    ERC721,
+    AccessControlDefaultAdminRules,
+    ILicenseRegistry,
+    IERC4906,
+    IERC5192,
+    IERC721Errors
+{
+    using Strings for uint256;
+
+    // ------------------------------------------------------------------ constants
+
+    /// @notice May register products it controls itself.
+    bytes32 public constant PUBLISHER_ROLE = keccak256("PUBLISHER_ROLE");
+    /// @notice May register products on an absent publisher's behalf.
+    bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
+    /// @notice May pause issuance and transfers for a bounded time.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice May suspend and reinstate any license during a dispute.
+    bytes32 public constant ARBITER_ROLE = keccak256("ARBITER_ROLE");
+
+    /// @notice The longest a single pause lasts.
+    uint48 public constant MAX_PAUSE_DURATION = 3 days;
+    /// @notice How long after a pause ends before the next may start.
+    uint48 public constant PAUSE_COOLDOWN = 7 days;
+
+    // ------------------------------------------------------------------ storage
+
+    /// @dev One slot, read (cold) by every issuance, transfer and split for the pause check;
+    /// written only by product registration and the pauser.
+    struct Counters {
+        uint64 productCount;
+        uint48 pausedUntil;
+    }
+
+    Counters private _counters;
+    string private _name;
+    string private _symbol;
+    mapping(uint256 productId => ProductRecord) private _products;
+    mapping(uint256 productId => address pendingController) private _pendingControllers;
+    mapping(uint256 productId => string) private _productURIs;
+    mapping(uint256 productId => mapping(address account => IssuerKind)) private _issuers;
+    mapping(bytes32 keyCommitment => uint256 licenseId) private _licenseOfKey;
+    /// @dev Set by `releaseAndTransfer` right before its transfer, consumed by the transfer hook.
+    bool private transient _moveAlreadyChecked;
+
+    // ------------------------------------------------------------------ modifiers
+
+    modifier onlyController(uint256 productId) {
+        _checkController(productId);
+        _;
+    }
+
+    // ------------------------------------------------------------------ constructor
+
+    /// @param name_ The ERC-721 collection name wallets show.
+    /// @param symbol_ The ERC-721 symbol.
+    /// @param initialAdmin The account holding `DEFAULT_ADMIN_ROLE` (grants the other roles).
+    /// @param adminTransferDelay The delay of the two-step admin handover, in seconds.
+    constructor(
+        string memory name_,
+        string memory symbol_,
+        address initialAdmin,
+        uint48 adminTransferDelay
+    ) AccessControlDefaultAdminRules(adminTransferDelay, initialAdmin) {
+        _name = name_;
+        _symbol = symbol_;
+    }
+
+    // ------------------------------------------------------------------ products
+
+    /// @inheritdoc ILicenseRegistry
+    function registerProduct(
+        ProductTerms calldata terms,
+        string calldata metadataURI
+    ) external onlyRole(PUBLISHER_ROLE) returns (uint256 productId) {
+        productId = _registerProduct(terms, metadataURI, 0);
+        emit ProductRegistered(productId, msg.sender, msg.sender, terms, metadataURI, false);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function registerProductForPublisher(
+        address publisher,
+        ProductTerms calldata terms,
+        string calldata metadataURI
+    ) external onlyRole(OPERATOR_ROLE) returns (uint256 productId) {
+        productId = _registerProduct(terms, metadataURI, ProductRecordLib.REGISTERED_BY_OPERATOR);
+        emit ProductRegistered(productId, msg.sender, publisher, terms, metadataURI, true);
+        if (publisher != address(0)) {
+            _pendingControllers[productId] = publisher;
+            emit ProductControlTransferStarted(productId, msg.sender, publisher);
+        }
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function updateProductTerms(
+        uint256 productId,
+        ProductTerms calldata terms,
+        string calldata metadataURI
+    ) external onlyController(productId) {
+        ProductRecord product = _products[productId];
+        if (product.issued() != 0) revert ProductTermsLocked(productId);
+        _checkTerms(terms);
+        uint256 kept =
+            product.flags() & (ProductRecordLib.CLOSED | ProductRecordLib.REGISTERED_BY_OPERATOR);
+        _products[productId] = product.withTerms(terms, kept);
+        _productURIs[productId] = metadataURI;
+        emit ProductTermsUpdated(productId, terms, metadataURI);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function closeProduct(uint256 productId) external onlyController(productId) {
+        ProductRecord product = _products[productId];
+        if (product.hasFlag(ProductRecordLib.CLOSED)) revert ProductClosed(productId);
+        _products[productId] = product.withFlag(ProductRecordLib.CLOSED);
+        emit ProductClosedForIssuance(productId);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function transferProductControl(
+        uint256 productId,
+        address newController
+    ) external onlyController(productId) {
+        _pendingControllers[productId] = newController;
+        emit ProductControlTransferStarted(productId, msg.sender, newController);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function acceptProductControl(uint256 productId) external {
+        ProductRecord product = _existingProduct(productId);
+        if (_pendingControllers[productId] != msg.sender) {
+            revert ProductNotPendingController(productId, msg.sender);
+        }
+        address previous = product.controller();
+        _products[productId] = product.withController(msg.sender);
+        delete _pendingControllers[productId];
+        emit ProductControlTransferred(productId, previous, msg.sender);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function setIssuer(
+        uint256 productId,
+        address issuer,
+        IssuerKind kind
+    ) external onlyController(productId) {
+        _issuers[productId][issuer] = kind;
+        emit IssuerSet(productId, issuer, kind);
+    }
+
+    // ------------------------------------------------------------------ issuance
+
+    /// @inheritdoc ILicenseRegistry
+    function issue(
+        uint256 productId,
+        address holder,
+        uint256 seats,
+        uint256 validUntil
+    ) external returns (uint256 licenseId) {
+        (ProductRecord product, IssuerKind delegate, uint256 firstId) = _beginIssuance(
+            productId,
+            1
+        );
+        licenseId = firstId;
+        _issueOne(product, productId, delegate, licenseId, holder, seats, validUntil, 0, 0);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function issueWithEvidence(
+        uint256 productId,
+        address holder,
+        uint256 seats,
+        uint256 validUntil,
+        bytes32 originEvidence
+    ) external returns (uint256 licenseId) {
+        (ProductRecord product, IssuerKind delegate, uint256 firstId) = _beginIssuance(
+            productId,
+            1
+        );
+        licenseId = firstId;
+        _issueOne(
+            product,
+            productId,
+            delegate,
+            licenseId,
+            holder,
+            seats,
+            validUntil,
+            0,
+            originEvidence
+        );
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function issueWithKey(
+        uint256 productId,
+        address holder,
+        uint256 seats,
+        uint256 validUntil,
+        bytes32 keyCommitment,
+        bytes32 originEvidence
+    ) external returns (uint256 licenseId) {
+        if (keyCommitment == bytes32(0)) revert LicenseKeyCommitmentMissing();
+        (ProductRecord product, IssuerKind delegate, uint256 firstId) = _beginIssuance(
+            productId,
+            1
+        );
+        licenseId = firstId;
+        _issueOne(
+            product,
+            productId,
+            delegate,
+            licenseId,
+            holder,
+            seats,
+            validUntil,
+            keyCommitment,
+            originEvidence
+        );
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function issueBatch(
+        uint256 productId,
+        IssueRequest[] calldata requests
+    ) external returns (uint256 firstLicenseId) {
+        uint256 count = requests.length;
+        if (count == 0) revert LicenseBatchEmpty();
+        (ProductRecord product, IssuerKind delegate, uint256 firstId) = _beginIssuance(
+            productId,
+            count
+        );
+        firstLicenseId = firstId;
+        for (uint256 i; i < count; ++i) {
+            IssueRequest calldata r = requests[i];
+            _issueOne(
+                product,
+                productId,
+                delegate,
+                firstLicenseId + i,
+                r.holder,
+                r.seats,
+                r.validUntil,
+                r.keyCommitment,
+                r.originEvidence
+            );
+        }
+    }
+
+    // ------------------------------------------------------------------ holder actions
+
+    /// @inheritdoc ILicenseRegistry
+    function release(uint256 licenseId, bytes32 declarationHash) external {
+        (address holder, LicenseData data) = _authorizedLicense(licenseId);
+        _release(licenseId, holder, data, declarationHash);
+        emit MetadataUpdate(licenseId);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function withdrawRelease(uint256 licenseId) external {
+        (address holder, LicenseData data) = _authorizedLicense(licenseId);
+        if (data.status() != LicenseStatus.Released) revert LicenseNotReleased(licenseId);
+        _writeData(licenseId, data.withStatus(LicenseStatus.Active).withAttested(false));
+        emit LicenseReleaseWithdrawn(licenseId, holder);
+        emit MetadataUpdate(licenseId);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    /// @dev One read and one write of the license slot: released and at once active again for
+    /// `to`, the license's stored state ends as it began, so only the holder changes. The move
+    /// rules are checked here against the released state, and the transfer hook is told (in
+    /// transient storage, with no external call in between) not to check them a second time.
+    /// No `MetadataUpdate`: the `Transfer` event already tells wallets to refresh.
+    function releaseAndTransfer(address to, uint256 licenseId, bytes32 declarationHash) external {
+        _checkNotPaused(_counters.pausedUntil);
+        address holder = _holderOf(licenseId);
+        LicenseData data = _dataOf(licenseId);
+        LicenseRules.checkRelease(licenseId, data, block.timestamp, declarationHash);
+        LicenseRules.checkMove(licenseId, data.withStatus(LicenseStatus.Released), block.timestamp);
+        emit LicenseReleased(licenseId, LicenseIds.productId(licenseId), holder, declarationHash);
+        _moveAlreadyChecked = true;
+        // Reverts unless the caller is the holder or approved by it.
+        _transfer(msg.sender, holder, to, licenseId);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function split(
+        uint256 licenseId,
+        uint32[] calldata seats
+    ) external returns (uint256 firstChildId) {
+        (address holder, LicenseData data) = _authorizedLicense(licenseId);
+        _checkNotPaused(_counters.pausedUntil);
+        LicenseRules.checkSplit(licenseId, data, block.timestamp, seats);
+        _end(licenseId, data, LicenseStatus.Split);
+
+        // Children take the next serials of the parent's product (whether or not it is closed:
+        // a split issues no new seats).
+        uint256 productId = LicenseIds.productId(licenseId);
+        firstChildId = _reserveSerials(productId, _products[productId], seats.length);
+        uint256 validUntil = data.validUntil();
+        uint256 termBits = data.termBits();
+        for (uint256 i; i < seats.length; ++i) {
+            uint256 childId = firstChildId + i;
+            LicenseData child = LicenseDataLib.pack(seats[i], validUntil, termBits);
+            _mintAndSetExtraDataUnchecked(holder, childId, LicenseData.unwrap(child));
+            emit LicenseSplit(licenseId, childId, seats[i]);
+            if (!child.transferable()) emit Locked(childId);
+        }
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function surrender(uint256 licenseId) external {
+        address holder = _holderOf(licenseId);
+        if (msg.sender != holder) revert ERC721IncorrectOwner(msg.sender, licenseId, holder);
+        LicenseData data = _dataOf(licenseId);
+        LicenseRules.checkNotEnded(licenseId, data);
+        _end(licenseId, data, LicenseStatus.Surrendered);
+        emit LicenseSurrendered(licenseId, holder);
+    }
+
+    // ------------------------------------------------------------------ publisher and arbiter
+
+    /// @inheritdoc ILicenseRegistry
+    function attestDeactivation(uint256 licenseId, bytes32 evidenceHash) external {
+        _holderOf(licenseId);
+        LicenseData data = _dataOf(licenseId);
+        _checkIssuerOf(LicenseIds.productId(licenseId), false);
+        if (data.status() != LicenseStatus.Released) revert LicenseNotReleased(licenseId);
+        if (data.attested()) revert LicenseAlreadyAttested(licenseId);
+        _writeData(licenseId, data.withAttested(true));
+        emit LicenseDeactivationAttested(licenseId, msg.sender, evidenceHash);
+        emit MetadataUpdate(licenseId);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function revoke(uint256 licenseId, uint16 reasonCode, bytes32 evidenceHash) external {
+        _holderOf(licenseId);
+        LicenseData data = _dataOf(licenseId);
+        _checkIssuerOf(LicenseIds.productId(licenseId), false);
+        if (reasonCode == 0) revert LicenseReasonMissing(licenseId);
+        if (evidenceHash == bytes32(0)) revert LicenseEvidenceMissing(licenseId);
+        LicenseRules.checkNotEnded(licenseId, data);
+        _end(licenseId, data, LicenseStatus.Revoked);
+        emit LicenseRevoked(licenseId, msg.sender, reasonCode, evidenceHash);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function suspend(uint256 licenseId, bytes32 evidenceHash) external {
+        _holderOf(licenseId);
+        LicenseData data = _dataOf(licenseId);
+        _checkIssuerOf(LicenseIds.productId(licenseId), true);
+        if (evidenceHash == bytes32(0)) revert LicenseEvidenceMissing(licenseId);
+        LicenseRules.checkNotEnded(licenseId, data);
+        if (data.suspended()) revert LicenseIsSuspended(licenseId);
+        _writeData(licenseId, data.withSuspended(true));
+        emit LicenseSuspended(licenseId, msg.sender, evidenceHash);
+        emit MetadataUpdate(licenseId);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function reinstate(uint256 licenseId, bytes32 reasonHash) external {
+        _holderOf(licenseId);
+        LicenseData data = _dataOf(licenseId);
+        _checkIssuerOf(LicenseIds.productId(licenseId), true);
+        if (!data.suspended()) revert LicenseNotSuspended(licenseId);
+        _writeData(licenseId, data.withSuspended(false));
+        emit LicenseReinstated(licenseId, msg.sender, reasonHash);
+        emit MetadataUpdate(licenseId);
+    }
+
+    // ------------------------------------------------------------------ emergency
+
+    /// @inheritdoc ILicenseRegistry
+    function pause(uint48 duration) external onlyRole(PAUSER_ROLE) {
+        if (duration == 0 || duration > MAX_PAUSE_DURATION) {
+            revert RegistryPauseDurationInvalid(duration, MAX_PAUSE_DURATION);
+        }
+        uint48 now_ = Time.timestamp();
+        uint48 until = _counters.pausedUntil;
+        if (now_ < until) revert RegistryPaused(until);
+        if (until != 0 && now_ < until + PAUSE_COOLDOWN) {
+            revert RegistryPauseCoolingDown(until + PAUSE_COOLDOWN);
+        }
+        _counters.pausedUntil = now_ + duration;
+        emit Paused(msg.sender, now_ + duration);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        uint48 now_ = Time.timestamp();
+        if (now_ >= _counters.pausedUntil) revert RegistryNotPaused();
+        _counters.pausedUntil = now_;
+        emit Unpaused(msg.sender);
+    }
+
+    // ------------------------------------------------------------------ ERC-721 overrides
+
+    /// @notice Approves `account` to move license `id` (standard ERC-721).
+    /// @dev Payable in the token base for gas; the registry refuses ether so none is stranded.
+    function approve(address account, uint256 id) public payable override {
+        _rejectEther();
+        super.approve(account, id);
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    /// @inheritdoc ILicenseRegistry
+    function isValid(uint256 licenseId) public view returns (bool) {
+        return
+            _ownerOf(licenseId) != address(0) &&
+            LicenseRules.isValid(_dataOf(licenseId), block.timestamp);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function isValidFor(uint256 licenseId, address holder) external view returns (bool) {
+        return
+            holder != address(0) &&
+            _ownerOf(licenseId) == holder &&
+            LicenseRules.isValid(_dataOf(licenseId), block.timestamp);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function licenseOfKey(bytes32 keyCommitment) external view returns (uint256) {
+        return _licenseOfKey[keyCommitment];
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function getLicense(uint256 licenseId) public view returns (LicenseView memory view_) {
+        address holder = _holderOf(licenseId);
+        LicenseData data = _dataOf(licenseId);
+        view_ = LicenseView({
+            holder: holder,
+            productId: LicenseIds.productId(licenseId),
+            seats: data.seats(),
+            validUntil: data.validUntil(),
+            status: data.status(),
+            suspended: data.suspended(),
+            attested: data.attested(),
+            expired: data.expiredAt(block.timestamp),
+            valid: LicenseRules.isValid(data, block.timestamp),
+            transferable: data.transferable(),
+            splittable: data.splittable(),
+            attestationRequired: data.attestationRequired()
+        });
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function getProduct(uint256 productId) external view returns (ProductView memory) {
+        ProductRecord product = _existingProduct(productId);
+        return
+            ProductView({
+                controller: product.controller(),
+                pendingController: _pendingControllers[productId],
+                terms: product.termsOf(),
+                licensesIssued: product.issued(),
+                closed: product.hasFlag(ProductRecordLib.CLOSED),
+                registeredByOperator: product.hasFlag(ProductRecordLib.REGISTERED_BY_OPERATOR),
+                metadataURI: _productURIs[productId]
+            });
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function issuerKind(uint256 productId, address account) external view returns (IssuerKind) {
+        return _issuers[productId][account];
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function productCount() external view returns (uint256) {
+        return _counters.productCount;
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function pausedUntil() external view returns (uint48) {
+        return _counters.pausedUntil;
+    }
+
+    /// @inheritdoc IERC5192
+    function locked(uint256 tokenId) external view returns (bool) {
+        _holderOf(tokenId);
+        return LicenseRules.isLocked(_dataOf(tokenId), block.timestamp);
+    }
+
+    /// @notice The collection name.
+    function name() public view override returns (string memory) {
+        return _name;
+    }
+
+    /// @notice The collection symbol.
+    function symbol() public view override returns (string memory) {
+        return _symbol;
+    }
+
+    /// @notice On-chain JSON metadata (base64 data URI): product, status, seats and validity, so
+    /// a wallet shows the license as the ledger sees it right now.
+    function tokenURI(uint256 id) public view override returns (string memory) {
+        LicenseView memory license = getLicense(id);
+        string memory status = _statusName(license);
+        string memory json = string.concat(
+            '{"name":"',
+            Strings.escapeJSON(_name),
+            " #",
+            id.toString(),
+            '","description":"Used-software license ',
+            id.toString(),
+            " of product ",
+            license.productId.toString(),
+            " on the License Ledger: ",
+            status,
+            '.","attributes":',
+            _attributes(license, status),
+            ',"product_uri":"',
+            Strings.escapeJSON(_productURIs[license.productId]),
+            '"}'
+        );
+        return string.concat("data:application/json;base64,", Base64.encode(bytes(json)));
+    }
+
+    /// @notice ERC-165: ERC-721, its metadata, ERC-4906, ERC-5192 and access control.
+    function supportsInterface(
+        bytes4 interfaceId
+    ) public view override(ERC721, AccessControlDefaultAdminRules) returns (bool) {
+        return
+            interfaceId == 0x49064906 || // ERC-4906
+            interfaceId == type(IERC5192).interfaceId ||
+            ERC721.supportsInterface(interfaceId) ||
+            AccessControlDefaultAdminRules.supportsInterface(interfaceId);
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    /// @dev The single transfer hook: every move of an existing license (transferFrom,
+    /// safeTransferFrom, releaseAndTransfer) passes here. Issuance and split mint their state
+    /// directly (`from` is zero). Reads the license slot (the token base then reads it warm) and
+    /// writes the state the license takes after moving.
+    function _beforeTokenTransfer(address from, address, uint256 id) internal override {
+        if (from == address(0)) return;
+        if (_moveAlreadyChecked) {
+            _moveAlreadyChecked = false;
+            return;
+        }
+        _rejectEther();
+        _checkNotPaused(_counters.pausedUntil);
+        _holderOf(id);
+        LicenseData data = _dataOf(id);
+        LicenseRules.checkMove(id, data, block.timestamp);
+        _writeData(id, LicenseRules.afterMove(data));
+    }
+
+    // ------------------------------------------------------------------ private
+
+    function _registerProduct(
+        ProductTerms calldata terms,
+        string calldata metadataURI,
+        uint256 extraFlags
+    ) private returns (uint256 productId) {
+        _checkTerms(terms);
+        // Cannot overflow: 2^64 registrations cost more gas than will ever exist.
+        productId = _counters.productCount + 1;
+        _counters.productCount = uint64(productId);
+        _products[productId] = ProductRecordLib.create(msg.sender, terms, extraFlags);
+        if (bytes(metadataURI).length != 0) _productURIs[productId] = metadataURI;
+    }
+
+    /// @dev Checks the pause, the product and the caller's right to issue, and reserves `count`
+    /// serials (which also fixes the product's terms for good). Returns the product as it was
+    /// before the reservation, how the caller issues (`None`: it is the controller) and the id of
+    /// the first license to issue.
+    function _beginIssuance(
+        uint256 productId,
+        uint256 count
+    ) private returns (ProductRecord product, IssuerKind delegate, uint256 firstId) {
+        _checkNotPaused(_counters.pausedUntil);
+        product = _existingProduct(productId);
+        if (product.hasFlag(ProductRecordLib.CLOSED)) revert ProductClosed(productId);
+        if (msg.sender != product.controller()) {
+            delegate = _issuers[productId][msg.sender];
+            if (delegate == IssuerKind.None) revert ProductNotIssuer(productId, msg.sender);
+        }
+        firstId = _reserveSerials(productId, product, count);
+    }
+
+    /// @dev Records `count` more serials used by `product` (as read from storage) and returns
+    /// the id of the first; reverts past the id range.
+    function _reserveSerials(
+        uint256 productId,
+        ProductRecord product,
+        uint256 count
+    ) private returns (uint256 firstId) {
+        uint256 issued = product.issued();
+        // Unchecked: `issued` < 10^12 and `count` is bounded by calldata size.
+        unchecked {
+            if (issued + count >= LicenseIds.SERIALS_PER_PRODUCT) {
+                revert ProductSerialsExhausted(productId);
+            }
+            _products[productId] = product.withIssued(count);
+            firstId = LicenseIds.licenseId(productId, issued + 1);
+        }
+    }
+
+    function _issueOne(
+        ProductRecord product,
+        uint256 productId,
+        IssuerKind delegate,
+        uint256 licenseId,
+        address holder,
+        uint256 seats,
+        uint256 validUntil,
+        bytes32 keyCommitment,
+        bytes32 originEvidence
+    ) private {
+        if (delegate == IssuerKind.Onboarder && originEvidence == bytes32(0)) {
+            revert LicenseOriginEvidenceMissing(productId, msg.sender);
+        }
+        LicenseRules.checkIssue(
+            product.maxSeats(),
+            product.validityPeriod(),
+            seats,
+            validUntil,
+            block.timestamp
+        );
+        LicenseData data = LicenseDataLib.pack(seats, validUntil, product.flags());
+        _mintAndSetExtraDataUnchecked(holder, licenseId, LicenseData.unwrap(data));
+        emit LicenseIssued(licenseId, seats, validUntil);
+        if (delegate != IssuerKind.None || originEvidence != bytes32(0)) {
+            emit LicenseIssuedBy(licenseId, productId, msg.sender, originEvidence);
+        }
+        if (keyCommitment != bytes32(0)) {
+            uint256 existing = _licenseOfKey[keyCommitment];
+            if (existing != 0) revert LicenseKeyCommitmentInUse(keyCommitment, existing);
+            _licenseOfKey[keyCommitment] = licenseId;
+            emit LicenseKeyCommitted(licenseId, keyCommitment);
+        }
+        if (!data.transferable()) emit Locked(licenseId);
+    }
+
+    function _release(
+        uint256 licenseId,
+        address holder,
+        LicenseData data,
+        bytes32 declarationHash
+    ) private {
+        LicenseRules.checkRelease(licenseId, data, block.timestamp, declarationHash);
+        _writeData(licenseId, data.withStatus(LicenseStatus.Released));
+        emit LicenseReleased(licenseId, LicenseIds.productId(licenseId), holder, declarationHash);
+    }
+
+    /// @dev Ends a license for good: the status records why; suspension and attestation lapse.
+    function _end(uint256 licenseId, LicenseData data, LicenseStatus status) private {
+        _writeData(licenseId, data.withStatus(status).withSuspended(false).withAttested(false));
+        emit MetadataUpdate(licenseId);
+        if (data.transferable()) emit Locked(licenseId);
+    }
+
+    function _writeData(uint256 licenseId, LicenseData data) private {
+        _setExtraData(licenseId, LicenseData.unwrap(data));
+    }
+
+    function _dataOf(uint256 licenseId) private view returns (LicenseData) {
+        return LicenseData.wrap(_getExtraData(licenseId));
+    }
+
+    /// @dev The holder of an existing license; reverts for an unknown id.
+    function _holderOf(uint256 licenseId) private view returns (address holder) {
+        holder = _ownerOf(licenseId);
+        if (holder == address(0)) revert ERC721NonexistentToken(licenseId);
+    }
+
+    /// @dev The holder and state of a license the caller holds or may manage.
+    function _authorizedLicense(
+        uint256 licenseId
+    ) private view returns (address holder, LicenseData data) {
+        holder = _holderOf(licenseId);
+        if (!_isApprovedOrOwner(msg.sender, licenseId)) {
+            revert ERC721InsufficientApproval(msg.sender, licenseId);
+        }
+        data = _dataOf(licenseId);
+    }
+
+    function _existingProduct(uint256 productId) private view returns (ProductRecord product) {
+        product = _products[productId];
+        if (!product.exists()) revert ProductDoesNotExist(productId);
+    }
+
+    function _checkController(uint256 productId) private view {
+        address controller = _existingProduct(productId).controller();
+        if (msg.sender != controller) revert ProductNotController(productId, msg.sender);
+    }
+
+    /// @dev The caller must control the product or be one of its issuers (or, where
+    /// `arbiterAllowed`, hold `ARBITER_ROLE`).
+    function _checkIssuerOf(uint256 productId, bool arbiterAllowed) private view {
+        if (msg.sender == _products[productId].controller()) return;
+        if (_issuers[productId][msg.sender] != IssuerKind.None) return;
+        if (arbiterAllowed && hasRole(ARBITER_ROLE, msg.sender)) return;
+        revert ProductNotIssuer(productId, msg.sender);
+    }
+
+    function _checkTerms(ProductTerms calldata terms) private pure {
+        if (terms.maxSeatsPerLicense == 0) revert ProductMaxSeatsZero();
+    }
+
+    function _checkNotPaused(uint48 until) private view {
+        if (block.timestamp < until) revert RegistryPaused(until);
+    }
+
+    /// @dev The token base makes transfer and approve payable; the registry keeps no ether.
+    function _rejectEther() private view {
+        if (msg.value != 0) revert RegistryEtherNotAccepted(msg.value);
+    }
+
+    function _statusName(LicenseView memory license) private pure returns (string memory) {
+        if (license.status == LicenseStatus.Revoked) return "revoked";
+        if (license.status == LicenseStatus.Surrendered) return "surrendered";
+        if (license.status == LicenseStatus.Split) return "split";
+        if (license.suspended) return "suspended";
+        if (license.expired) return "expired";
+        if (license.status == LicenseStatus.Released) return "released for resale";
+        return "active";
+    }
+
+    function _attributes(
+        LicenseView memory license,
+        string memory status
+    ) private pure returns (string memory) {
+        return
+            string.concat(
+                '[{"trait_type":"Product","value":"',
+                license.productId.toString(),
+                '"},{"trait_type":"Status","value":"',
+                status,
+                '"},{"trait_type":"Seats","display_type":"number","value":',
+                license.seats.toString(),
+                '},{"trait_type":"Valid until","value":"',
+                license.validUntil == 0 ? "perpetual" : uint256(license.validUntil).toString(),
+                '"},{"trait_type":"Transferable","value":"',
+                license.transferable ? "yes" : "no",
+                '"}]'
+            );
+    }
+}

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IssuerKind, ProductTerms} from "../types/Product.sol";
+import {LicenseStatus} from "../types/LicenseData.sol";
+
+/// @title ILicenseRegistry
+/// @notice The specification of the License Ledger registry: used software licenses as ERC-721
+/// tokens whose transfer and invalidation follow the rules EU law sets for a lawful resale
+/// (CJEU C-128/11 UsedSoft v Oracle): a perpetual license moves only after its holder declared
+/// its own copy unusable, the whole license moves, volume licenses split only where the product
+/// allows it, and every step is on the ledger.
+///
+/// The ERC-721 surface (transferFrom, safeTransferFrom, approve, setApprovalForAll, ownerOf,
+/// balanceOf, tokenURI) is inherited from the token base and keeps its standard meaning; every
+/// move through it is checked against the rules below.
+///
+/// Chain of title from logs alone: every event below carries the license id as an indexed topic.
+/// Issuance emits `Transfer(0, holder, id)` and `LicenseIssued`; a move emits `Transfer` and is
+/// preceded, since the license last moved, by the `LicenseReleased` that declared the seller's
+/// copy unusable; a split emits one `LicenseSplit` per child (parent and child both indexed).
+interface ILicenseRegistry {
+    /// @notice The full state of a license, as `getLicense` reports it.
+    /// @param holder The current holder (ended licenses stay with their last holder).
+    /// @param productId The product the license was issued for.
+    /// @param seats The seats the license carries.
+    /// @param validUntil End of validity (unix seconds); 0 for a perpetual license.
+    /// @param status The recorded lifecycle status.
+    /// @param suspended Whether a dispute currently freezes the license.
+    /// @param attested Whether the controller attested the deactivation of the released copy.
+    /// @param expired Whether a limited license's validity has run out.
+    /// @param valid Whether the license is valid for its holder right now.
+    /// @param transferable Whether the product's terms allow resale.
+    /// @param splittable Whether the product's terms allow splitting.
+    /// @param attestationRequired Whether a resale needs the controller's attestation.
+    struct LicenseView {
+        address holder;
+        uint256 productId;
+        uint256 seats;
+        uint48 validUntil;
+        LicenseStatus status;
+        bool suspended;
+        bool attested;
+        bool expired;
+        bool valid;
+        bool transferable;
+        bool splittable;
+        bool attestationRequired;
+    }
+
+    /// @notice A product as `getProduct` reports it.
+    struct ProductView {
+        address controller;
+        address pendingController;
+        ProductTerms terms;
+        uint256 licensesIssued;
+        bool closed;
+        bool registeredByOperator;
+        string metadataURI;
+    }
+
+    /// @notice One license of a batch issuance.
+    /// @param holder The first holder.
+    /// @param seats Seats, 1 to the product's `maxSeatsPerLicense`.
+    /// @param validUntil 0 for perpetual products; for limited ones a time after now and at most
+    /// now plus the product's validity period.
+    /// @param keyCommitment Optional hash committing to the license key (0 for none).
+    /// @param originEvidence Optional hash of the first-sale evidence (required from onboarders).
+    struct IssueRequest {
+        address holder;
+        uint256 seats;
+        uint256 validUntil;
+        bytes32 keyCommitment;
+        bytes32 originEvidence;
+    }
+
+    // ------------------------------------------------------------------ errors: products
+
+    /// @notice No product has id `productId`.
+    error ProductDoesNotExist(uint256 productId);
+    /// @notice `account` is not the controller of product `productId`.
+    error ProductNotController(uint256 productId, address account);
+    /// @notice `account` is neither the controller nor an authorised issuer of `productId`.
+    error ProductNotIssuer(uint256 productId, address account);
+    /// @notice `account` is not the pending controller of product `productId`.
+    error ProductNotPendingController(uint256 productId, address account);
+    /// @notice Product `productId` is closed for new issuance.
+    error ProductClosed(uint256 productId);
+    /// @notice Licenses of product `productId` exist, so its terms are fixed.
+    error ProductTermsLocked(uint256 productId);
+    /// @notice Terms must allow at least one seat per license.
+    error ProductMaxSeatsZero();
+    /// @notice Product `productId` has issued the most licenses its id range holds (10^12 - 1).
+    error ProductSerialsExhausted(uint256 productId);
+
+    // ------------------------------------------------------------------ errors: licenses
+
+    /// @notice `seats` is zero or above the product's maximum `maxSeats`.
+    error LicenseSeatsInvalid(uint256 seats, uint256 maxSeats);
+    /// @notice `validUntil` does not fit the product: must be 0 for a perpetual product
+    /// (`latest` = 0), or after now and at most `latest` for a limited one.
+    error LicenseValidityInvalid(uint256 validUntil, uint256 latest);
+    /// @notice `keyCommitment` already belongs to license `licenseId`.
+    error LicenseKeyCommitmentInUse(bytes32 keyCommitment, uint256 licenseId);
+    /// @notice `issueWithKey` needs a non-zero key commitment.
+    error LicenseKeyCommitmentMissing();
+    /// @notice Onboarder `issuer` must give the first-sale evidence hash of every license.
+    error LicenseOriginEvidenceMissing(uint256 productId, address issuer);
+    /// @notice A batch issuance needs at least one request.
+    error LicenseBatchEmpty();
+    /// @notice License `licenseId` has ended (revoked, surrendered or split) with `status`.
+    error LicenseEnded(uint256 licenseId, LicenseStatus status);
+    /// @notice License `licenseId`'s validity ran out at `validUntil`.
+    error LicenseExpired(uint256 licenseId, uint48 validUntil);
+    /// @notice License `licenseId` is suspended by a dispute.
+    error LicenseIsSuspended(uint256 licenseId);
+    /// @notice License `licenseId` is not suspended.
+    error LicenseNotSuspended(uint256 licenseId);
+    /// @notice The terms of license `licenseId` do not allow resale.
+    error LicenseNotTransferable(uint256 licenseId);
+    /// @notice The terms of license `licenseId` do not allow splitting.
+    error LicenseNotSplittable(uint256 licenseId);
+    /// @notice License `licenseId` cannot move: its holder has not declared its copy unusable
+    /// since the license last moved.
+    error LicenseNotReleased(uint256 licenseId);
+    /// @notice License `licenseId` is already released for resale.
+    error LicenseAlreadyReleased(uint256 licenseId);
+    /// @notice License `licenseId` needs the controller's deactivation attestation to move.
+    error LicenseDeactivationNotAttested(uint256 licenseId);
+    /// @notice The deactivation of license `licenseId` is already attested.
+    error LicenseAlreadyAttested(uint256 licenseId);
+    /// @notice A release of license `licenseId` needs the hash of the holder's declaration.
+    error LicenseDeclarationMissing(uint256 licenseId);
+    /// @notice An invalidation of license `licenseId` needs an evidence hash.
+    error LicenseEvidenceMissing(uint256 licenseId);
+    /// @notice A revocation of license `licenseId` needs a non-zero reason code.
+    error LicenseReasonMissing(uint256 licenseId);
+    /// @notice A split of license `licenseId` needs at least two parts; `parts` were given.
+    error LicenseSplitTooFewParts(uint256 licenseId, uint256 parts);
+    /// @notice Part `index` of the split of license `licenseId` has no seats.
+    error LicenseSplitEmptyPart(uint256 licenseId, uint256 index);
+    /// @notice The parts of a split of `licenseId` add up to `partsTotal`, not `parentSeats`.
+    error LicenseSplitSeatsMismatch(uint256 licenseId, uint256 partsTotal, uint256 parentSeats);
+
+    // ------------------------------------------------------------------ errors: registry
+
+    /// @notice Issuance and transfers are paused until `pausedUntil`.
+    error RegistryPaused(uint48 pausedUntil);
+    /// @notice The registry is not paused.
+    error RegistryNotPaused();
+    /// @notice A pause lasts more than zero and at most `maxDuration` seconds; `duration` was asked.
+    error RegistryPauseDurationInvalid(uint256 duration, uint256 maxDuration);
+    /// @notice A new pause may start only from `availableAt`, after the cool-down of the last one.
+    error RegistryPauseCoolingDown(uint48 availableAt);
+    /// @notice The registry holds no ether; `value` wei were sent with a token call.
+    error RegistryEtherNotAccepted(uint256 value);
+
+    // ------------------------------------------------------------------ events: products
+
+    /// @notice Product `productId` was registered with `terms`. `publisher` is the controller
+    /// for a publisher's own registration; for an operator's registration on an absent
+    /// publisher's behalf it is the address invited to take control (0 if not known yet).
+    event ProductRegistered(
+        uint256 indexed productId,
+        address indexed controller,
+        address indexed publisher,
+        ProductTerms terms,
+        string metadataURI,
+        bool registeredByOperator
+    );
+    /// @notice The terms of product `productId` (which had no licenses yet) were replaced.
+    event ProductTermsUpdated(uint256 indexed productId, ProductTerms terms, string metadataURI);
+    /// @notice Product `productId` was closed for new issuance, for good.
+    event ProductClosedForIssuance(uint256 indexed productId);
+    /// @notice The controller of `productId` offered control to `pendingController` (0: cancelled).
+    event ProductControlTransferStarted(
+        uint256 indexed productId,
+        address indexed controller,
+        address indexed pendingController
+    );
+    /// @notice Control of product `productId` passed from `previousController` to `newController`.
+    event ProductControlTransferred(
+        uint256 indexed productId,
+        address indexed previousController,
+        address indexed newController
+    );
+    /// @notice `issuer` may now issue (and invalidate) licenses of `productId` as `kind`
+    /// (`None`: removed).
+    event IssuerSet(uint256 indexed productId, address indexed issuer, IssuerKind kind);
+
+    // ------------------------------------------------------------------ events: licenses
+
+    /// @notice License `licenseId` was issued with `seats` seats, valid until `validUntil`
+    /// (0: perpetual). Its product is `licenseId / 10^12`; the first holder is in the
+    /// `Transfer(0, holder, licenseId)` event of the same call; the terms are those of the
+    /// product's `ProductRegistered` (or last `ProductTermsUpdated`) event, fixed since its first
+    /// issuance. Issued by the product's controller at that block unless a `LicenseIssuedBy`
+    /// follows.
+    event LicenseIssued(uint256 indexed licenseId, uint256 seats, uint256 validUntil);
+    /// @notice License `licenseId` of `productId` was issued by `issuer`, an authorised issuer
+    /// rather than the controller, and/or on the first-sale evidence hashed as `originEvidence`
+    /// (an invoice or license certificate from before the ledger; 0: none). Emitted right after
+    /// `LicenseIssued` only in those cases, so the controller's own issuance pays nothing for it;
+    /// publishers watch delegated issuance and onboarding of their products by `productId`.
+    event LicenseIssuedBy(
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        address indexed issuer,
+        bytes32 originEvidence
+    );
+    /// @notice License `licenseId` was bound to the license-key commitment `keyCommitment`.
+    event LicenseKeyCommitted(uint256 indexed licenseId, bytes32 indexed keyCommitment);
+    /// @notice `holder` declared its copy of license `licenseId` (of `productId`) unusable, in the
+    /// signed document hashed as `declarationHash`, and released the license for resale. The next
+    /// `Transfer` of the license relies on this declaration. Publishers watch the resales of their
+    /// products by filtering on `productId`.
+    event LicenseReleased(
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        address indexed holder,
+        bytes32 declarationHash
+    );
+    /// @notice `holder` withdrew the release of license `licenseId` before it moved.
+    event LicenseReleaseWithdrawn(uint256 indexed licenseId, address indexed holder);
+    /// @notice `attester` attested that the released copy of `licenseId` was deactivated.
+    event LicenseDeactivationAttested(
+        uint256 indexed licenseId,
+        address indexed attester,
+        bytes32 evidenceHash
+    );
+    /// @notice License `parentId` was split; `childId` continues its chain of title with `seats`.
+    event LicenseSplit(uint256 indexed parentId, uint256 indexed childId, uint256 seats);
+    /// @notice License `licenseId` was suspended by `by` on the evidence `evidenceHash`.
+    event LicenseSuspended(uint256 indexed licenseId, address indexed by, bytes32 evidenceHash);
+    /// @notice The suspension of `licenseId` was lifted by `by`, with `reasonHash` (0: none).
+    event LicenseReinstated(uint256 indexed licenseId, address indexed by, bytes32 reasonHash);
+    /// @notice License `licenseId` was revoked for good by `by` for `reasonCode`, on the evidence
+    /// `evidenceHash`. Reason codes: 1 refund, 2 fraud, 3 court order, 4 publisher error, other
+    /// values as the publisher documents them.
+    event LicenseRevoked(
+        uint256 indexed licenseId,
+        address indexed by,
+        uint16 reasonCode,
+        bytes32 evidenceHash
+    );
+    /// @notice `holder` surrendered license `licenseId` for good.
+    event LicenseSurrendered(uint256 indexed licenseId, address indexed holder);
+
+    // ------------------------------------------------------------------ events: registry
+
+    /// @notice `account` paused issuance and transfers until `until`.
+    event Paused(address indexed account, uint48 until);
+    /// @notice `account` lifted the pause before it lapsed.
+    event Unpaused(address indexed account);
+
+    // ------------------------------------------------------------------ products
+
+    /// @notice Registers a product controlled by the caller, a publisher.
+    /// @dev Requires `PUBLISHER_ROLE`. Writes 2 slots (product, counter) plus the URI.
+    /// @param terms The product's terms; fixed once its first license exists.
+    /// @param metadataURI Where the publisher describes the product (name, version, EULA).
+    /// @return productId The new product's id (sequential from 1).
+    function registerProduct(
+        ProductTerms calldata terms,
+        string calldata metadataURI
+    ) external returns (uint256 productId);
+
+    /// @notice Registers, on an absent publisher's behalf, a product with the terms that publisher
+    /// published. The caller (an operator) controls it until `publisher` accepts control.
+    /// @dev Requires `OPERATOR_ROLE`. The product is marked as registered by an operator for good.
+    /// @param publisher The publisher invited to take control (0 if not known yet).
+    /// @param terms The terms the publisher published.
+    /// @param metadataURI Where the terms are documented.
+    /// @return productId The new product's id.
+    function registerProductForPublisher(
+        address publisher,
+        ProductTerms calldata terms,
+        string calldata metadataURI
+    ) external returns (uint256 productId);
+
+    /// @notice Replaces the terms and URI of a product that has no licenses yet.
+    /// @dev Only the controller. Reverts with `ProductTermsLocked` once a license exists.
+    function updateProductTerms(
+        uint256 productId,
+        ProductTerms calldata terms,
+        string calldata metadataURI
+    ) external;
+
+    /// @notice Closes a product for new issuance, for good. Existing licenses are unaffected.
+    /// @dev Only the controller.
+    function closeProduct(uint256 productId) external;
+
+    /// @notice Offers control of a product to `newController` (0 cancels a pending offer).
+    /// @dev Only the controller. Control passes when `newController` calls `acceptProductControl`.
+    function transferProductControl(uint256 productId, address newController) external;
+
+    /// @notice Accepts control of a product offered to the caller.
+    function acceptProductControl(uint256 productId) external;
+
+    /// @notice Authorises `issuer` to issue and invalidate the product's licenses as `kind`, or
+    /// removes it with `IssuerKind.None`.
+    /// @dev Only the controller.
+    function setIssuer(uint256 productId, address issuer, IssuerKind kind) external;
+
+    // ------------------------------------------------------------------ issuance
+
+    /// @notice Issues one license of `productId` to `holder`, with no key commitment and no
+    /// first-sale evidence (the cheapest issuance: publishers and distributors).
+    /// @dev Controller or issuer (not an onboarder) only; not while paused. Writes 3 slots: the
+    /// product (its serial counter), the license (holder and state in one slot) and the holder's
+    /// balance.
+    /// @param seats Seats, 1 to the product's `maxSeatsPerLicense`.
+    /// @param validUntil 0 for a perpetual product; for a limited one, after now and at most now
+    /// plus its validity period.
+    /// @return licenseId The new license's id: `productId * 10^12 + serial`, serials from 1.
+    function issue(
+        uint256 productId,
+        address holder,
+        uint256 seats,
+        uint256 validUntil
+    ) external returns (uint256 licenseId);
+
+    /// @notice Issues one license carrying the hash of its first-sale evidence: how onboarders
+    /// bring licenses sold before the ledger existed.
+    /// @dev As `issue`; onboarders must give a non-zero `originEvidence`.
+    function issueWithEvidence(
+        uint256 productId,
+        address holder,
+        uint256 seats,
+        uint256 validUntil,
+        bytes32 originEvidence
+    ) external returns (uint256 licenseId);
+
+    /// @notice Issues one license bound to a license-key commitment, so an activation server can
+    /// find the license from the key without the key being public.
+    /// @dev As `issue`, plus one slot for the commitment.
+    /// @param keyCommitment A hash committing to the key (see the SDK for the scheme); non-zero
+    /// and unused.
+    function issueWithKey(
+        uint256 productId,
+        address holder,
+        uint256 seats,
+        uint256 validUntil,
+        bytes32 keyCommitment,
+        bytes32 originEvidence
+    ) external returns (uint256 licenseId);
+
+    /// @notice Issues one license per request, with consecutive ids, in one transaction.
+    /// @dev Writes the product's serial counter once, then per license its slot and its holder's
+    /// balance (plus the commitment slot where one is given).
+    /// @return firstLicenseId The id of the first license; the others follow in request order.
+    function issueBatch(
+        uint256 productId,
+        IssueRequest[] calldata requests
+    ) external returns (uint256 firstLicenseId);
+
+    // ------------------------------------------------------------------ holder actions
+
+    /// @notice Records the holder's declaration that its copy is unusable and releases the
+    /// license for resale. From now on the license is not valid for its holder.
+    /// @dev Holder or approved account. Writes 1 slot.
+    /// @param declarationHash Hash of the signed declaration document (kept off-chain).
+    function release(uint256 licenseId, bytes32 declarationHash) external;
+
+    /// @notice Withdraws a release before the license moved; the license is valid again.
+    /// @dev Holder or approved account. Writes 1 slot. Clears any attestation.
+    function withdrawRelease(uint256 licenseId) external;
+
+    /// @notice Releases the license with `declarationHash` and transfers it from its holder to
+    /// `to` in one call: the usual way a holder sells directly.
+    /// @dev Holder or approved account; not while paused. Fails where the product requires an
+    /// attestation, which cannot happen between the two steps. Writes the license slot (holder
+    /// only: the state ends as it began) and both balances.
+    function releaseAndTransfer(address to, uint256 licenseId, bytes32 declarationHash) external;
+
+    /// @notice Splits a volume license into licenses with `seats[i]` seats each; the parent ends.
+    /// @dev Holder or approved account; active, unsuspended, unexpired license of a splittable
+    /// product; not while paused. The children go to the holder with the parent's validity.
+    /// @return firstChildId The id of the first child; the others follow in order.
+    function split(
+        uint256 licenseId,
+        uint32[] calldata seats
+    ) external returns (uint256 firstChildId);
+
+    /// @notice Gives up the license for good. It stays on the ledger, invalid, with its history.
+    /// @dev Holder only.
+    function surrender(uint256 licenseId) external;
+
+    // ------------------------------------------------------------------ publisher and arbiter
+
+    /// @notice Attests that the released copy of a license was deactivated (for example, that its
+    /// activation server switched the seller's key off).
+    /// @dev Controller or issuer of the license's product.
+    function attestDeactivation(uint256 licenseId, bytes32 evidenceHash) external;
+
+    /// @notice Revokes a license for good (refund, fraud, court order).
+    /// @dev Controller or issuer of the license's product. Reason and evidence are required.
+    function revoke(uint256 licenseId, uint16 reasonCode, bytes32 evidenceHash) external;
+
+    /// @notice Freezes a license during a dispute: it is neither valid nor movable until
+    /// reinstated.
+    /// @dev Controller or issuer of the license's product, or `ARBITER_ROLE`. Evidence required.
+    function suspend(uint256 licenseId, bytes32 evidenceHash) external;
+
+    /// @notice Lifts a suspension.
+    /// @dev Controller or issuer of the license's product, or `ARBITER_ROLE`.
+    function reinstate(uint256 licenseId, bytes32 reasonHash) external;
+
+    // ------------------------------------------------------------------ emergency
+
+    /// @notice Halts issuance, transfers and splits for `duration` seconds (at most
+    /// `MAX_PAUSE_DURATION`). The pause lapses by itself; a new one may start only
+    /// `PAUSE_COOLDOWN` after the last one ended, so nobody can freeze the trade for good.
+    /// @dev `PAUSER_ROLE`.
+    function pause(uint48 duration) external;
+
+    /// @notice Lifts the pause early. The cool-down counts from now.
+    /// @dev `PAUSER_ROLE`.
+    function unpause() external;
+
+    // ------------------------------------------------------------------ queries
+
+    /// @notice Whether license `licenseId` is valid right now: it exists, is active (not released
+    /// or ended), is not suspended and has not expired.
+    function isValid(uint256 licenseId) external view returns (bool);
+
+    /// @notice Whether license `licenseId` is valid right now and held by `holder`.
+    function isValidFor(uint256 licenseId, address holder) external view returns (bool);
+
+    /// @notice The license bound to `keyCommitment`, or 0 if none.
+    function licenseOfKey(bytes32 keyCommitment) external view returns (uint256 licenseId);
+
+    /// @notice The full state of license `licenseId`. Reverts for an unknown id.
+    function getLicense(uint256 licenseId) external view returns (LicenseView memory);
+
+    /// @notice Product `productId` and its terms. Reverts for an unknown id.
+    function getProduct(uint256 productId) external view returns (ProductView memory);
+
+    /// @notice How `account` may issue licenses of `productId`.
+    function issuerKind(uint256 productId, address account) external view returns (IssuerKind);
+
+    /// @notice The number of products registered (ids run from 1 to this).
+    function productCount() external view returns (uint256);
+
+    /// @notice Until when issuance and transfers are paused (in the past: not paused).
+    function pausedUntil() external view returns (uint48);
+}

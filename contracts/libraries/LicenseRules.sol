@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
+import {LicenseData, LicenseStatus} from "../types/LicenseData.sol";
+
+/// @title LicenseRules
+/// @notice The resale and lifecycle rules of DOMAIN.md as pure checks over a license's packed
+/// state. The registry asks these before every state change; each refusal is a custom error of
+/// `ILicenseRegistry` carrying the values involved.
+library LicenseRules {
+    /// @notice A license may move only when it has not ended, is not frozen or expired, was
+    /// released since it last moved, and (where its product demands it) the deactivation of the
+    /// seller's copy was attested.
+    function checkMove(uint256 licenseId, LicenseData data, uint256 now_) internal pure {
+        checkLive(licenseId, data, now_);
+        if (data.status() != LicenseStatus.Released) {
+            revert ILicenseRegistry.LicenseNotReleased(licenseId);
+        }
+        if (data.attestationRequired() && !data.attested()) {
+            revert ILicenseRegistry.LicenseDeactivationNotAttested(licenseId);
+        }
+    }
+
+    /// @notice A license may be released when it is live, active and of a transferable product,
+    /// and the release names the holder's declaration.
+    function checkRelease(
+        uint256 licenseId,
+        LicenseData data,
+        uint256 now_,
+        bytes32 declarationHash
+    ) internal pure {
+        checkLive(licenseId, data, now_);
+        if (!data.transferable()) revert ILicenseRegistry.LicenseNotTransferable(licenseId);
+        if (data.status() == LicenseStatus.Released) {
+            revert ILicenseRegistry.LicenseAlreadyReleased(licenseId);
+        }
+        if (declarationHash == bytes32(0)) {
+            revert ILicenseRegistry.LicenseDeclarationMissing(licenseId);
+        }
+    }
+
+    /// @notice A volume license may be split when it is live, active (not released) and of a
+    /// splittable product, into at least two non-empty parts whose seats add up to its own.
+    function checkSplit(
+        uint256 licenseId,
+        LicenseData data,
+        uint256 now_,
+        uint32[] calldata parts
+    ) internal pure {
+        checkLive(licenseId, data, now_);
+        if (!data.splittable()) revert ILicenseRegistry.LicenseNotSplittable(licenseId);
+        if (data.status() == LicenseStatus.Released) {
+            revert ILicenseRegistry.LicenseAlreadyReleased(licenseId);
+        }
+        if (parts.length < 2)
+            revert ILicenseRegistry.LicenseSplitTooFewParts(licenseId, parts.length);
+        uint256 total;
+        for (uint256 i; i < parts.length; ++i) {
+            if (parts[i] == 0) revert ILicenseRegistry.LicenseSplitEmptyPart(licenseId, i);
+            total += parts[i];
+        }
+        if (total != data.seats()) {
+            revert ILicenseRegistry.LicenseSplitSeatsMismatch(licenseId, total, data.seats());
+        }
+    }
+
+    /// @notice A license is live when it has not ended, is not suspended and has not expired.
+    function checkLive(uint256 licenseId, LicenseData data, uint256 now_) internal pure {
+        checkNotEnded(licenseId, data);
+        if (data.suspended()) revert ILicenseRegistry.LicenseIsSuspended(licenseId);
+        if (data.expiredAt(now_))
+            revert ILicenseRegistry.LicenseExpired(licenseId, data.validUntil());
+    }
+
+    /// @notice An ended license (revoked, surrendered, split) never changes again.
+    function checkNotEnded(uint256 licenseId, LicenseData data) internal pure {
+        if (data.ended()) revert ILicenseRegistry.LicenseEnded(licenseId, data.status());
+    }
+
+    /// @notice Seats and validity of a new license must fit its product's terms: 1 to
+    /// `maxSeats` seats; validity 0 for a perpetual product (`validityPeriod` 0), otherwise after
+    /// now and at most `validityPeriod` from now.
+    function checkIssue(
+        uint256 maxSeats,
+        uint256 validityPeriod,
+        uint256 seats,
+        uint256 validUntil,
+        uint256 now_
+    ) internal pure {
+        if (seats == 0 || seats > maxSeats)
+            revert ILicenseRegistry.LicenseSeatsInvalid(seats, maxSeats);
+        if (validityPeriod == 0) {
+            if (validUntil != 0) revert ILicenseRegistry.LicenseValidityInvalid(validUntil, 0);
+        } else {
+            uint256 latest;
+            // Unchecked: a block time plus at most 2^16 days cannot overflow.
+            unchecked {
+                latest = now_ + validityPeriod;
+            }
+            if (validUntil <= now_ || validUntil > latest) {
+                revert ILicenseRegistry.LicenseValidityInvalid(validUntil, latest);
+            }
+        }
+    }
+
+    /// @notice Whether a license is valid for its holder at `now_`: active, not suspended, not
+    /// expired. A released license is no longer valid for the seller.
+    function isValid(LicenseData data, uint256 now_) internal pure returns (bool) {
+        return data.status() == LicenseStatus.Active && !data.suspended() && !data.expiredAt(now_);
+    }
+
+    /// @notice Whether a license can never move in its current state (ERC-5192 `locked`): its
+    /// product forbids resale, or it has ended or expired.
+    function isLocked(LicenseData data, uint256 now_) internal pure returns (bool) {
+        return !data.transferable() || data.ended() || data.expiredAt(now_);
+    }
+
+    /// @notice The state a license takes when it moves: active for the new holder, with the
+    /// release and its attestation consumed.
+    function afterMove(LicenseData data) internal pure returns (LicenseData) {
+        return data.withStatus(LicenseStatus.Active).withAttested(false);
+    }
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @notice The lifecycle state a license records in storage. Expiry is not stored: it is derived
+/// from `validUntil` and the block time. `Active` is zero so a freshly issued license needs no
+/// status bits.
+enum LicenseStatus {
+    Active,
+    Released,
+    Revoked,
+    Surrendered,
+    Split
+}
+
+/// @notice A license's whole state except its holder and product, packed into the 96 bits that
+/// sit beside the holder's address in the token's single ownership slot (Solady ERC-721 "extra
+/// data"). Holder and state are therefore read and written together: one cold SLOAD, one SSTORE
+/// per operation. The product is part of the license id (see `LicenseIds`).
+///
+/// Bit layout (least significant first):
+/// - [0..2]   status: a `LicenseStatus`
+/// - [3]      suspended: frozen by a dispute; orthogonal to the status so reinstating restores it
+/// - [4]      attested: the controller attested the deactivation of the released copy
+/// - [5]      transferable         } copied from the product's terms at issuance: terms never
+/// - [6]      splittable           } change once licenses exist, so a transfer or a split never
+/// - [7]      attestationRequired  } reads the product
+/// - [8..39]  seats (uint32)
+/// - [40..87] validUntil (uint48 unix seconds; 0 = perpetual)
+/// - [88..95] unused (zero)
+type LicenseData is uint96;
+
+using LicenseDataLib for LicenseData global;
+
+/// @title LicenseDataLib
+/// @notice Packing and unpacking of `LicenseData`. Pure bit manipulation, no rules.
+library LicenseDataLib {
+    uint256 internal constant STATUS_MASK = 0x07;
+    uint256 internal constant SUSPENDED_BIT = 1 << 3;
+    uint256 internal constant ATTESTED_BIT = 1 << 4;
+    uint256 internal constant TRANSFERABLE_BIT = 1 << 5;
+    uint256 internal constant SPLITTABLE_BIT = 1 << 6;
+    uint256 internal constant ATTESTATION_REQUIRED_BIT = 1 << 7;
+    /// @dev The three term bits, at the positions `ProductRecord` keeps them in its flags.
+    uint256 internal constant TERM_BITS =
+        TRANSFERABLE_BIT | SPLITTABLE_BIT | ATTESTATION_REQUIRED_BIT;
+
+    uint256 internal constant SEATS_SHIFT = 8;
+    uint256 internal constant VALID_UNTIL_SHIFT = 40;
+    uint256 internal constant SEATS_MASK = type(uint32).max;
+    uint256 internal constant VALID_UNTIL_MASK = type(uint48).max;
+
+    /// @notice Packs a new, active license. Callers guarantee each value fits its field.
+    function pack(
+        uint256 seats_,
+        uint256 validUntil_,
+        uint256 termBits_
+    ) internal pure returns (LicenseData) {
+        return
+            LicenseData.wrap(
+                uint96(
+                    (validUntil_ << VALID_UNTIL_SHIFT) |
+                        (seats_ << SEATS_SHIFT) |
+                        (termBits_ & TERM_BITS)
+                )
+            );
+    }
+
+    function status(LicenseData self) internal pure returns (LicenseStatus) {
+        return LicenseStatus(LicenseData.unwrap(self) & STATUS_MASK);
+    }
+
+    function withStatus(
+        LicenseData self,
+        LicenseStatus newStatus
+    ) internal pure returns (LicenseData) {
+        return
+            LicenseData.wrap(
+                (LicenseData.unwrap(self) & ~uint96(STATUS_MASK)) | uint96(uint8(newStatus))
+            );
+    }
+
+    function suspended(LicenseData self) internal pure returns (bool) {
+        return LicenseData.unwrap(self) & SUSPENDED_BIT != 0;
+    }
+
+    function withSuspended(LicenseData self, bool value) internal pure returns (LicenseData) {
+        return _withBit(self, SUSPENDED_BIT, value);
+    }
+
+    function attested(LicenseData self) internal pure returns (bool) {
+        return LicenseData.unwrap(self) & ATTESTED_BIT != 0;
+    }
+
+    function withAttested(LicenseData self, bool value) internal pure returns (LicenseData) {
+        return _withBit(self, ATTESTED_BIT, value);
+    }
+
+    function transferable(LicenseData self) internal pure returns (bool) {
+        return LicenseData.unwrap(self) & TRANSFERABLE_BIT != 0;
+    }
+
+    function splittable(LicenseData self) internal pure returns (bool) {
+        return LicenseData.unwrap(self) & SPLITTABLE_BIT != 0;
+    }
+
+    function attestationRequired(LicenseData self) internal pure returns (bool) {
+        return LicenseData.unwrap(self) & ATTESTATION_REQUIRED_BIT != 0;
+    }
+
+    function termBits(LicenseData self) internal pure returns (uint256) {
+        return LicenseData.unwrap(self) & TERM_BITS;
+    }
+
+    function seats(LicenseData self) internal pure returns (uint256) {
+        return (LicenseData.unwrap(self) >> SEATS_SHIFT) & SEATS_MASK;
+    }
+
+    function validUntil(LicenseData self) internal pure returns (uint48) {
+        return uint48(LicenseData.unwrap(self) >> VALID_UNTIL_SHIFT);
+    }
+
+    /// @notice True once the license has ended for good: revoked, surrendered or split.
+    function ended(LicenseData self) internal pure returns (bool) {
+        return LicenseData.unwrap(self) & STATUS_MASK >= uint8(LicenseStatus.Revoked);
+    }
+
+    /// @notice True when a limited license's validity has run out at time `now_`.
+    function expiredAt(LicenseData self, uint256 now_) internal pure returns (bool) {
+        uint256 until = validUntil(self);
+        return until != 0 && now_ >= until;
+    }
+
+    function _withBit(
+        LicenseData self,
+        uint256 bit,
+        bool value
+    ) private pure returns (LicenseData) {
+        uint96 raw = LicenseData.unwrap(self);
+        return LicenseData.wrap(value ? raw | uint96(bit) : raw & ~uint96(bit));
+    }
+}
