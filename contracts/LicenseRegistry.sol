@@ -76,10 +76,24 @@ contract LicenseRegistry is
     string private _name;
     string private _symbol;
     mapping(uint256 productId => ProductRecord) private _products;
-    mapping(uint256 productId => address pendingController) private _pendingControllers;
+    /// @dev The handover state of a product, one slot: pending controller (160) | control epoch
+    /// (64). The epoch counts handovers; issuer grants of an earlier epoch are void.
+    struct ProductControl {
+        address pendingController;
+        uint64 epoch;
+    }
+
+    /// @dev An issuer grant, one slot: the kind and the control epoch it was given in.
+    struct IssuerGrant {
+        IssuerKind kind;
+        uint64 epoch;
+    }
+
+    mapping(uint256 productId => ProductControl) private _controls;
     mapping(uint256 productId => string) private _productURIs;
-    mapping(uint256 productId => mapping(address account => IssuerKind)) private _issuers;
-    mapping(bytes32 keyCommitment => uint256 licenseId) private _licenseOfKey;
+    mapping(uint256 productId => mapping(address account => IssuerGrant)) private _issuers;
+    /// @dev Keyed by `keccak256(productId, keyCommitment)`: commitments are per product.
+    mapping(bytes32 productKey => uint256 licenseId) private _licenseOfKey;
     /// @dev Set by `releaseAndTransfer` right before its transfer, consumed by the transfer hook.
     bool private transient _moveAlreadyChecked;
 
@@ -126,7 +140,7 @@ contract LicenseRegistry is
         productId = _registerProduct(terms, metadataURI, ProductRecordLib.REGISTERED_BY_OPERATOR);
         emit ProductRegistered(productId, msg.sender, publisher, terms, metadataURI, true);
         if (publisher != address(0)) {
-            _pendingControllers[productId] = publisher;
+            _controls[productId].pendingController = publisher;
             emit ProductControlTransferStarted(productId, msg.sender, publisher);
         }
     }
@@ -160,19 +174,22 @@ contract LicenseRegistry is
         uint256 productId,
         address newController
     ) external onlyController(productId) {
-        _pendingControllers[productId] = newController;
+        _controls[productId].pendingController = newController;
         emit ProductControlTransferStarted(productId, msg.sender, newController);
     }
 
     /// @inheritdoc ILicenseRegistry
     function acceptProductControl(uint256 productId) external {
         ProductRecord product = _existingProduct(productId);
-        if (_pendingControllers[productId] != msg.sender) {
+        ProductControl storage control = _controls[productId];
+        if (control.pendingController != msg.sender) {
             revert ProductNotPendingController(productId, msg.sender);
         }
         address previous = product.controller();
         _products[productId] = product.withController(msg.sender);
-        delete _pendingControllers[productId];
+        control.pendingController = address(0);
+        // Every issuer the previous controller appointed loses its grant.
+        control.epoch += 1;
         emit ProductControlTransferred(productId, previous, msg.sender);
     }
 
@@ -182,7 +199,7 @@ contract LicenseRegistry is
         address issuer,
         IssuerKind kind
     ) external onlyController(productId) {
-        _issuers[productId][issuer] = kind;
+        _issuers[productId][issuer] = IssuerGrant(kind, _controls[productId].epoch);
         emit IssuerSet(productId, issuer, kind);
     }
 
@@ -362,7 +379,8 @@ contract LicenseRegistry is
     function attestDeactivation(uint256 licenseId, bytes32 evidenceHash) external {
         _holderOf(licenseId);
         LicenseData data = _dataOf(licenseId);
-        _checkIssuerOf(LicenseIds.productId(licenseId), false);
+        _checkController(LicenseIds.productId(licenseId));
+        if (evidenceHash == bytes32(0)) revert LicenseEvidenceMissing(licenseId);
         if (data.status() != LicenseStatus.Released) revert LicenseNotReleased(licenseId);
         if (data.attested()) revert LicenseAlreadyAttested(licenseId);
         _writeData(licenseId, data.withAttested(true));
@@ -374,7 +392,7 @@ contract LicenseRegistry is
     function revoke(uint256 licenseId, uint16 reasonCode, bytes32 evidenceHash) external {
         _holderOf(licenseId);
         LicenseData data = _dataOf(licenseId);
-        _checkIssuerOf(LicenseIds.productId(licenseId), false);
+        _checkController(LicenseIds.productId(licenseId));
         if (reasonCode == 0) revert LicenseReasonMissing(licenseId);
         if (evidenceHash == bytes32(0)) revert LicenseEvidenceMissing(licenseId);
         LicenseRules.checkNotEnded(licenseId, data);
@@ -386,24 +404,29 @@ contract LicenseRegistry is
     function suspend(uint256 licenseId, bytes32 evidenceHash) external {
         _holderOf(licenseId);
         LicenseData data = _dataOf(licenseId);
-        _checkIssuerOf(LicenseIds.productId(licenseId), true);
+        bool byArbiter = _checkControllerOrArbiter(LicenseIds.productId(licenseId));
         if (evidenceHash == bytes32(0)) revert LicenseEvidenceMissing(licenseId);
         LicenseRules.checkNotEnded(licenseId, data);
         if (data.suspended()) revert LicenseIsSuspended(licenseId);
-        _writeData(licenseId, data.withSuspended(true));
+        bool wasLocked = LicenseRules.isLocked(data, block.timestamp);
+        _writeData(licenseId, data.withSuspension(true, byArbiter));
         emit LicenseSuspended(licenseId, msg.sender, evidenceHash);
         emit MetadataUpdate(licenseId);
+        if (!wasLocked) emit Locked(licenseId);
     }
 
     /// @inheritdoc ILicenseRegistry
     function reinstate(uint256 licenseId, bytes32 reasonHash) external {
         _holderOf(licenseId);
         LicenseData data = _dataOf(licenseId);
-        _checkIssuerOf(LicenseIds.productId(licenseId), true);
+        bool byArbiter = _checkControllerOrArbiter(LicenseIds.productId(licenseId));
         if (!data.suspended()) revert LicenseNotSuspended(licenseId);
-        _writeData(licenseId, data.withSuspended(false));
+        if (data.arbiterHold() && !byArbiter) revert LicenseArbiterHold(licenseId);
+        LicenseData reinstated = data.withSuspension(false, false);
+        _writeData(licenseId, reinstated);
         emit LicenseReinstated(licenseId, msg.sender, reasonHash);
         emit MetadataUpdate(licenseId);
+        if (!LicenseRules.isLocked(reinstated, block.timestamp)) emit Unlocked(licenseId);
     }
 
     // ------------------------------------------------------------------ emergency
@@ -458,8 +481,11 @@ contract LicenseRegistry is
     }
 
     /// @inheritdoc ILicenseRegistry
-    function licenseOfKey(bytes32 keyCommitment) external view returns (uint256) {
-        return _licenseOfKey[keyCommitment];
+    function licenseOfKey(
+        uint256 productId,
+        bytes32 keyCommitment
+    ) external view returns (uint256) {
+        return _licenseOfKey[_productKey(productId, keyCommitment)];
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -488,7 +514,7 @@ contract LicenseRegistry is
         return
             ProductView({
                 controller: product.controller(),
-                pendingController: _pendingControllers[productId],
+                pendingController: _controls[productId].pendingController,
                 terms: product.termsOf(),
                 licensesIssued: product.issued(),
                 closed: product.hasFlag(ProductRecordLib.CLOSED),
@@ -499,7 +525,7 @@ contract LicenseRegistry is
 
     /// @inheritdoc ILicenseRegistry
     function issuerKind(uint256 productId, address account) external view returns (IssuerKind) {
-        return _issuers[productId][account];
+        return _issuerKindOf(productId, account);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -611,7 +637,7 @@ contract LicenseRegistry is
         product = _existingProduct(productId);
         if (product.hasFlag(ProductRecordLib.CLOSED)) revert ProductClosed(productId);
         if (msg.sender != product.controller()) {
-            delegate = _issuers[productId][msg.sender];
+            delegate = _issuerKindOf(productId, msg.sender);
             if (delegate == IssuerKind.None) revert ProductNotIssuer(productId, msg.sender);
         }
         firstId = _reserveSerials(productId, product, count);
@@ -663,9 +689,10 @@ contract LicenseRegistry is
             emit LicenseIssuedBy(licenseId, productId, msg.sender, originEvidence);
         }
         if (keyCommitment != bytes32(0)) {
-            uint256 existing = _licenseOfKey[keyCommitment];
+            bytes32 productKey = _productKey(productId, keyCommitment);
+            uint256 existing = _licenseOfKey[productKey];
             if (existing != 0) revert LicenseKeyCommitmentInUse(keyCommitment, existing);
-            _licenseOfKey[keyCommitment] = licenseId;
+            _licenseOfKey[productKey] = licenseId;
             emit LicenseKeyCommitted(licenseId, keyCommitment);
         }
         if (!data.transferable()) emit Locked(licenseId);
@@ -684,9 +711,12 @@ contract LicenseRegistry is
 
     /// @dev Ends a license for good: the status records why; suspension and attestation lapse.
     function _end(uint256 licenseId, LicenseData data, LicenseStatus status) private {
-        _writeData(licenseId, data.withStatus(status).withSuspended(false).withAttested(false));
+        _writeData(
+            licenseId,
+            data.withStatus(status).withSuspension(false, false).withAttested(false)
+        );
         emit MetadataUpdate(licenseId);
-        if (data.transferable()) emit Locked(licenseId);
+        if (!LicenseRules.isLocked(data, block.timestamp)) emit Locked(licenseId);
     }
 
     function _writeData(uint256 licenseId, LicenseData data) private {
@@ -724,13 +754,22 @@ contract LicenseRegistry is
         if (msg.sender != controller) revert ProductNotController(productId, msg.sender);
     }
 
-    /// @dev The caller must control the product or be one of its issuers (or, where
-    /// `arbiterAllowed`, hold `ARBITER_ROLE`).
-    function _checkIssuerOf(uint256 productId, bool arbiterAllowed) private view {
-        if (msg.sender == _products[productId].controller()) return;
-        if (_issuers[productId][msg.sender] != IssuerKind.None) return;
-        if (arbiterAllowed && hasRole(ARBITER_ROLE, msg.sender)) return;
-        revert ProductNotIssuer(productId, msg.sender);
+    /// @dev The caller must hold `ARBITER_ROLE` (returns true) or control the product.
+    function _checkControllerOrArbiter(uint256 productId) private view returns (bool byArbiter) {
+        if (hasRole(ARBITER_ROLE, msg.sender)) return true;
+        if (msg.sender != _products[productId].controller()) {
+            revert ProductNotControllerOrArbiter(productId, msg.sender);
+        }
+    }
+
+    /// @dev The issuer kind of `account` for `productId`, void once control changed hands.
+    function _issuerKindOf(uint256 productId, address account) private view returns (IssuerKind) {
+        IssuerGrant memory grant = _issuers[productId][account];
+        return grant.epoch == _controls[productId].epoch ? grant.kind : IssuerKind.None;
+    }
+
+    function _productKey(uint256 productId, bytes32 keyCommitment) private pure returns (bytes32) {
+        return keccak256(abi.encode(productId, keyCommitment));
     }
 
     function _checkTerms(ProductTerms calldata terms) private pure {

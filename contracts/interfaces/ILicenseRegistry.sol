@@ -82,6 +82,10 @@ interface ILicenseRegistry {
     error ProductNotController(uint256 productId, address account);
     /// @notice `account` is neither the controller nor an authorised issuer of `productId`.
     error ProductNotIssuer(uint256 productId, address account);
+    /// @notice `account` is neither the controller of `productId` nor an arbiter.
+    error ProductNotControllerOrArbiter(uint256 productId, address account);
+    /// @notice License `licenseId` was suspended by an arbiter; only an arbiter may lift it.
+    error LicenseArbiterHold(uint256 licenseId);
     /// @notice `account` is not the pending controller of product `productId`.
     error ProductNotPendingController(uint256 productId, address account);
     /// @notice Product `productId` is closed for new issuance.
@@ -100,7 +104,7 @@ interface ILicenseRegistry {
     /// @notice `validUntil` does not fit the product: must be 0 for a perpetual product
     /// (`latest` = 0), or after now and at most `latest` for a limited one.
     error LicenseValidityInvalid(uint256 validUntil, uint256 latest);
-    /// @notice `keyCommitment` already belongs to license `licenseId`.
+    /// @notice `keyCommitment` already belongs to license `licenseId` of the same product.
     error LicenseKeyCommitmentInUse(bytes32 keyCommitment, uint256 licenseId);
     /// @notice `issueWithKey` needs a non-zero key commitment.
     error LicenseKeyCommitmentMissing();
@@ -184,8 +188,8 @@ interface ILicenseRegistry {
         address indexed previousController,
         address indexed newController
     );
-    /// @notice `issuer` may now issue (and invalidate) licenses of `productId` as `kind`
-    /// (`None`: removed).
+    /// @notice `issuer` may now issue licenses of `productId` as `kind` (`None`: removed), until
+    /// control of the product changes hands.
     event IssuerSet(uint256 indexed productId, address indexed issuer, IssuerKind kind);
 
     // ------------------------------------------------------------------ events: licenses
@@ -208,7 +212,8 @@ interface ILicenseRegistry {
         address indexed issuer,
         bytes32 originEvidence
     );
-    /// @notice License `licenseId` was bound to the license-key commitment `keyCommitment`.
+    /// @notice License `licenseId` was bound to the license-key commitment `keyCommitment`
+    /// (unique within the license's product).
     event LicenseKeyCommitted(uint256 indexed licenseId, bytes32 indexed keyCommitment);
     /// @notice `holder` declared its copy of license `licenseId` (of `productId`) unusable, in the
     /// signed document hashed as `declarationHash`, and released the license for resale. The next
@@ -297,9 +302,10 @@ interface ILicenseRegistry {
     /// @notice Accepts control of a product offered to the caller.
     function acceptProductControl(uint256 productId) external;
 
-    /// @notice Authorises `issuer` to issue and invalidate the product's licenses as `kind`, or
-    /// removes it with `IssuerKind.None`.
-    /// @dev Only the controller.
+    /// @notice Authorises `issuer` to issue the product's licenses as `kind`, or removes it with
+    /// `IssuerKind.None`. Authorisations lapse when control of the product changes hands: a
+    /// publisher taking over from an operator starts with no issuers but those it appoints.
+    /// @dev Only the controller. Issuers issue; attesting and revoking stay with the controller.
     function setIssuer(uint256 productId, address issuer, IssuerKind kind) external;
 
     // ------------------------------------------------------------------ issuance
@@ -390,20 +396,23 @@ interface ILicenseRegistry {
 
     /// @notice Attests that the released copy of a license was deactivated (for example, that its
     /// activation server switched the seller's key off).
-    /// @dev Controller or issuer of the license's product.
+    /// @dev The product's controller only: a dealer must never attest its own sale. Evidence
+    /// (for example the hash of the activation server's log entry) is required.
     function attestDeactivation(uint256 licenseId, bytes32 evidenceHash) external;
 
     /// @notice Revokes a license for good (refund, fraud, court order).
-    /// @dev Controller or issuer of the license's product. Reason and evidence are required.
+    /// @dev The product's controller only. Reason and evidence are required.
     function revoke(uint256 licenseId, uint16 reasonCode, bytes32 evidenceHash) external;
 
     /// @notice Freezes a license during a dispute: it is neither valid nor movable until
     /// reinstated.
-    /// @dev Controller or issuer of the license's product, or `ARBITER_ROLE`. Evidence required.
+    /// @dev The product's controller or `ARBITER_ROLE`. Evidence required. A suspension by an
+    /// arbiter (a court, a dispute service) can be lifted only by an arbiter; one by the
+    /// controller can also be lifted by an arbiter, so a publisher cannot freeze a resale for good.
     function suspend(uint256 licenseId, bytes32 evidenceHash) external;
 
     /// @notice Lifts a suspension.
-    /// @dev Controller or issuer of the license's product, or `ARBITER_ROLE`.
+    /// @dev `ARBITER_ROLE`, or the product's controller unless an arbiter imposed it.
     function reinstate(uint256 licenseId, bytes32 reasonHash) external;
 
     // ------------------------------------------------------------------ emergency
@@ -427,8 +436,12 @@ interface ILicenseRegistry {
     /// @notice Whether license `licenseId` is valid right now and held by `holder`.
     function isValidFor(uint256 licenseId, address holder) external view returns (bool);
 
-    /// @notice The license bound to `keyCommitment`, or 0 if none.
-    function licenseOfKey(bytes32 keyCommitment) external view returns (uint256 licenseId);
+    /// @notice The license of `productId` bound to `keyCommitment`, or 0 if none. Commitments are
+    /// scoped per product, so no issuer of another product can claim (or front-run) one.
+    function licenseOfKey(
+        uint256 productId,
+        bytes32 keyCommitment
+    ) external view returns (uint256 licenseId);
 
     /// @notice The full state of license `licenseId`. Reverts for an unknown id.
     function getLicense(uint256 licenseId) external view returns (LicenseView memory);
@@ -436,7 +449,7 @@ interface ILicenseRegistry {
     /// @notice Product `productId` and its terms. Reverts for an unknown id.
     function getProduct(uint256 productId) external view returns (ProductView memory);
 
-    /// @notice How `account` may issue licenses of `productId`.
+    /// @notice How `account` may issue licenses of `productId` now (`None` once control changed).
     function issuerKind(uint256 productId, address account) external view returns (IssuerKind);
 
     /// @notice The number of products registered (ids run from 1 to this).

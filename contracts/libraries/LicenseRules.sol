@@ -110,10 +110,10 @@ library LicenseRules {
         return data.status() == LicenseStatus.Active && !data.suspended() && !data.expiredAt(now_);
     }
 
-    /// @notice Whether a license can never move in its current state (ERC-5192 `locked`): its
-    /// product forbids resale, or it has ended or expired.
+    /// @notice Whether a license cannot move in its current state (ERC-5192 `locked`): its
+    /// product forbids resale, it has ended or expired, or a dispute suspends it.
     function isLocked(LicenseData data, uint256 now_) internal pure returns (bool) {
-        return !data.transferable() || data.ended() || data.expiredAt(now_);
+        return !data.transferable() || data.ended() || data.suspended() || data.expiredAt(now_);
     }
 
     /// @notice The state a license takes when it moves: active for the new holder, with the

@@ -26,7 +26,8 @@ enum LicenseStatus {
 /// - [7]      attestationRequired  } reads the product
 /// - [8..39]  seats (uint32)
 /// - [40..87] validUntil (uint48 unix seconds; 0 = perpetual)
-/// - [88..95] unused (zero)
+/// - [88]     arbiterHold: the suspension was imposed by an arbiter, so only an arbiter lifts it
+/// - [89..95] unused (zero)
 type LicenseData is uint96;
 
 using LicenseDataLib for LicenseData global;
@@ -40,6 +41,7 @@ library LicenseDataLib {
     uint256 internal constant TRANSFERABLE_BIT = 1 << 5;
     uint256 internal constant SPLITTABLE_BIT = 1 << 6;
     uint256 internal constant ATTESTATION_REQUIRED_BIT = 1 << 7;
+    uint256 internal constant ARBITER_HOLD_BIT = 1 << 88;
     /// @dev The three term bits, at the positions `ProductRecord` keeps them in its flags.
     uint256 internal constant TERM_BITS =
         TRANSFERABLE_BIT | SPLITTABLE_BIT | ATTESTATION_REQUIRED_BIT;
@@ -83,8 +85,18 @@ library LicenseDataLib {
         return LicenseData.unwrap(self) & SUSPENDED_BIT != 0;
     }
 
-    function withSuspended(LicenseData self, bool value) internal pure returns (LicenseData) {
-        return _withBit(self, SUSPENDED_BIT, value);
+    function arbiterHold(LicenseData self) internal pure returns (bool) {
+        return LicenseData.unwrap(self) & ARBITER_HOLD_BIT != 0;
+    }
+
+    /// @notice `self` suspended (`value` true, by an arbiter when `byArbiter`) or reinstated.
+    function withSuspension(
+        LicenseData self,
+        bool value,
+        bool byArbiter
+    ) internal pure returns (LicenseData) {
+        return
+            _withBit(_withBit(self, SUSPENDED_BIT, value), ARBITER_HOLD_BIT, value && byArbiter);
     }
 
     function attested(LicenseData self) internal pure returns (bool) {

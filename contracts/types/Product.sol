@@ -75,17 +75,17 @@ library ProductRecordLib {
         ProductTerms memory terms,
         uint256 keptFlags
     ) internal pure returns (ProductRecord) {
-        uint256 flags = keptFlags;
-        if (terms.transferable) flags |= TRANSFERABLE;
-        if (terms.splittable) flags |= SPLITTABLE;
-        if (terms.attestationRequired) flags |= ATTESTATION_REQUIRED;
+        uint256 newFlags = keptFlags;
+        if (terms.transferable) newFlags |= TRANSFERABLE;
+        if (terms.splittable) newFlags |= SPLITTABLE;
+        if (terms.attestationRequired) newFlags |= ATTESTATION_REQUIRED;
         uint256 raw = ProductRecord.unwrap(self) & (ADDRESS_MASK | (ISSUED_MASK << ISSUED_SHIFT));
         return
             ProductRecord.wrap(
                 raw |
                     (uint256(terms.validityDays) << VALIDITY_SHIFT) |
                     (uint256(terms.maxSeatsPerLicense) << SEATS_SHIFT) |
-                    (flags << FLAGS_SHIFT)
+                    (newFlags << FLAGS_SHIFT)
             );
     }
 
