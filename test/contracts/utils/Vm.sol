@@ -21,6 +21,8 @@ interface Vm {
     ) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function label(address account, string calldata newLabel) external;
     function assume(bool condition) external pure;
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
+    function store(address target, bytes32 slot, bytes32 value) external;
 
     // ---------------------------------------------------------------- expectations
     function expectRevert() external;
