@@ -32,7 +32,7 @@ export default defineConfig({
     path: require.resolve("solc/soljson.js"),
     settings: {
       evmVersion: EVM_VERSION,
-      
+
       optimizer: { enabled: true, runs: 200 },
     },
   },
