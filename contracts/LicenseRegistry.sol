@@ -396,6 +396,8 @@ contract LicenseRegistry is
         if (reasonCode == 0) revert LicenseReasonMissing(licenseId);
         if (evidenceHash == bytes32(0)) revert LicenseEvidenceMissing(licenseId);
         LicenseRules.checkNotEnded(licenseId, data);
+        // A dispute an arbiter froze is decided by the arbiter first.
+        if (data.arbiterHold()) revert LicenseArbiterHold(licenseId);
         _end(licenseId, data, LicenseStatus.Revoked);
         emit LicenseRevoked(licenseId, msg.sender, reasonCode, evidenceHash);
     }

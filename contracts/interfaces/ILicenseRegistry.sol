@@ -84,7 +84,8 @@ interface ILicenseRegistry {
     error ProductNotIssuer(uint256 productId, address account);
     /// @notice `account` is neither the controller of `productId` nor an arbiter.
     error ProductNotControllerOrArbiter(uint256 productId, address account);
-    /// @notice License `licenseId` was suspended by an arbiter; only an arbiter may lift it.
+    /// @notice License `licenseId` was suspended by an arbiter; only an arbiter may lift it, and
+    /// it cannot be revoked until then.
     error LicenseArbiterHold(uint256 licenseId);
     /// @notice `account` is not the pending controller of product `productId`.
     error ProductNotPendingController(uint256 productId, address account);
@@ -401,7 +402,8 @@ interface ILicenseRegistry {
     function attestDeactivation(uint256 licenseId, bytes32 evidenceHash) external;
 
     /// @notice Revokes a license for good (refund, fraud, court order).
-    /// @dev The product's controller only. Reason and evidence are required.
+    /// @dev The product's controller only. Reason and evidence are required. Not while an arbiter
+    /// holds the license suspended: the dispute is decided first.
     function revoke(uint256 licenseId, uint16 reasonCode, bytes32 evidenceHash) external;
 
     /// @notice Freezes a license during a dispute: it is neither valid nor movable until

@@ -98,6 +98,8 @@ library LicenseRules {
             unchecked {
                 latest = now_ + validityPeriod;
             }
+            // The stored field has 48 bits: never accept a time it would truncate.
+            if (latest > type(uint48).max) latest = type(uint48).max;
             if (validUntil <= now_ || validUntil > latest) {
                 revert ILicenseRegistry.LicenseValidityInvalid(validUntil, latest);
             }

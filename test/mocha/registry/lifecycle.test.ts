@@ -215,6 +215,9 @@ describe("LicenseRegistry: split, invalidation and expiry", function () {
       await expect(registry.connect(distributor).reinstate(volumeLicense, NO_HASH))
         .to.be.revertedWithCustomError(registry, "ProductNotControllerOrArbiter")
         .withArgs(1, distributor.address);
+      await expect(registry.connect(publisher).revoke(volumeLicense, REASON_FRAUD, EVIDENCE))
+        .to.be.revertedWithCustomError(registry, "LicenseArbiterHold")
+        .withArgs(volumeLicense);
       await registry.connect(arbiter).reinstate(volumeLicense, NO_HASH);
       // A later suspension by the publisher is the publisher's to lift again.
       await registry.connect(publisher).suspend(volumeLicense, EVIDENCE);
