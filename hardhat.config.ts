@@ -4,6 +4,8 @@ import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mo
 import { defineConfig } from "hardhat/config";
 import { createRequire } from "node:module";
 
+import { benchTask } from "./tasks/index.js";
+
 const require = createRequire(import.meta.url);
 
 /**
@@ -27,6 +29,7 @@ const INVARIANT_DEPTH = Number(process.env.LL_INVARIANT_DEPTH ?? 32);
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
+  tasks: [benchTask],
   solidity: {
     version: SOLC_VERSION,
     path: require.resolve("solc/soljson.js"),
@@ -34,6 +37,19 @@ export default defineConfig({
       evmVersion: EVM_VERSION,
 
       optimizer: { enabled: true, runs: 200 },
+    },
+  },
+  networks: {
+    /**
+     * The benchmark's in-process chain: Cancun rules, like the EVM version we compile for, and a
+     * 30M-gas block, so "the largest batch that fits a block" is not cut by Osaka's per-
+     * transaction gas cap (EIP-7825, 2^24 gas). Gas per operation is the same as on `default`.
+     */
+    bench: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "cancun",
+      blockGasLimit: 30_000_000,
     },
   },
   paths: {

@@ -1,0 +1,79 @@
+/**
+ * The EVM floor of an operation: the least gas any implementation pays for the transaction, the
+ * storage the operation must write and the logs it must emit (EIP-2929 cold access, EIP-2200
+ * SSTORE prices, yellow-paper log prices), with no computation at all.
+ */
+export const BASE_TX = 21_000;
+/** A zero slot set to non-zero, first touch in the transaction: 2,100 cold + 20,000. */
+export const SSTORE_NEW_COLD = 22_100;
+/** A non-zero slot changed, first touch: 2,100 cold + 2,900. */
+export const SSTORE_UPDATE_COLD = 5_000;
+
+export function calldataGas(data: string): number {
+  const bytes = Buffer.from(data.replace(/^0x/, ""), "hex");
+  let gas = 0;
+  for (const b of bytes) gas += b === 0 ? 4 : 16;
+  return gas;
+}
+
+export function logGas(topics: number, dataBytes: number): number {
+  return 375 + 375 * topics + 8 * dataBytes;
+}
+
+export interface Floor {
+  gas: number;
+  formula: string;
+}
+
+/** Storage and logs each operation must pay for, whatever the implementation. */
+const PARTS: Record<string, { gas: number; formula: string }> = {
+  issue: {
+    gas: SSTORE_NEW_COLD + SSTORE_UPDATE_COLD + logGas(4, 0) + logGas(2, 64),
+    formula:
+      "new license slot 22,100 + holder balance 5,000 + Transfer LOG4 1,875 + LicenseIssued LOG2+64B 1,637",
+  },
+  issueWithKey: {
+    gas: 2 * SSTORE_NEW_COLD + SSTORE_UPDATE_COLD + logGas(4, 0) + logGas(2, 64) + logGas(3, 0),
+    formula: "issue's + key slot 22,100 + LicenseKeyCommitted LOG3 1,500",
+  },
+  issueBatch100PerLicense: {
+    gas: SSTORE_NEW_COLD + SSTORE_UPDATE_COLD + logGas(4, 0) + logGas(2, 64),
+    formula: "per license: issue's storage and logs; 21,000 and calldata shared by 100",
+  },
+  release: {
+    gas: SSTORE_UPDATE_COLD + logGas(4, 32),
+    formula: "license slot 5,000 + LicenseReleased LOG4+32B 2,131",
+  },
+  transferReleased: {
+    gas: 3 * SSTORE_UPDATE_COLD + logGas(4, 0),
+    formula: "license slot + 2 balances 3x5,000 + Transfer LOG4 1,875",
+  },
+  releaseAndTransfer: {
+    gas: 3 * SSTORE_UPDATE_COLD + logGas(4, 0) + logGas(4, 32),
+    formula: "license slot + 2 balances 3x5,000 + Transfer 1,875 + LicenseReleased 2,131",
+  },
+  split2: {
+    gas: SSTORE_UPDATE_COLD * 2 + 2 * SSTORE_NEW_COLD + 2 * logGas(4, 0) + 2 * logGas(3, 32),
+    formula:
+      "parent slot 5,000 + holder balance 5,000 + 2 new slots 2x22,100 + 2 Transfer 2x1,875 + 2 LicenseSplit 2x1,756",
+  },
+  revoke: {
+    gas: SSTORE_UPDATE_COLD + logGas(3, 64),
+    formula: "license slot 5,000 + LicenseRevoked LOG3+64B 2,012",
+  },
+  surrender: {
+    gas: SSTORE_UPDATE_COLD + logGas(3, 0),
+    formula: "license slot 5,000 + LicenseSurrendered LOG3 1,500",
+  },
+};
+
+/** The floor of operation `name` sent with calldata `data` (shared by `perTx` operations). */
+export function floorOf(name: string, data: string, perTx = 1): Floor {
+  const part = PARTS[name];
+  if (part === undefined) throw new Error(`no floor defined for operation ${name}`);
+  const intrinsic = Math.round((BASE_TX + calldataGas(data)) / perTx);
+  return {
+    gas: intrinsic + part.gas,
+    formula: `${perTx > 1 ? `(21,000 + calldata)/${perTx}` : "21,000 + calldata"} ${intrinsic} + ${part.formula}`,
+  };
+}
