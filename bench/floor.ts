@@ -71,9 +71,13 @@ const PARTS: Record<string, { gas: number; formula: string }> = {
 export function floorOf(name: string, data: string, perTx = 1): Floor {
   const part = PARTS[name];
   if (part === undefined) throw new Error(`no floor defined for operation ${name}`);
-  const intrinsic = Math.round((BASE_TX + calldataGas(data)) / perTx);
+  const calldata = calldataGas(data);
+  const intrinsic = Math.round((BASE_TX + calldata) / perTx);
   return {
     gas: intrinsic + part.gas,
-    formula: `${perTx > 1 ? `(21,000 + calldata)/${perTx}` : "21,000 + calldata"} ${intrinsic} + ${part.formula}`,
+    formula:
+      perTx > 1
+        ? `(21,000 + calldata ${calldata}) / ${perTx} = ${intrinsic} + ${part.formula}`
+        : `21,000 + calldata ${calldata} + ${part.formula}`,
   };
 }
