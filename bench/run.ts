@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { measureGas, type GasResults } from "./gas.js";
-import { measureScale } from "./scale.js";
+import type { GasResults } from "./gas.js";
 
 export interface BenchArgs {
   check: boolean;
@@ -61,6 +60,13 @@ export default async function bench(
   args: BenchArgs,
   hre: HardhatRuntimeEnvironment,
 ): Promise<void> {
+  // Tasks do not compile by themselves, and a coverage run leaves instrumented artifacts behind
+  // (the registry then exceeds the 24 KB code limit): build the real contracts first.
+  // The measuring modules are imported only after the build, because the generated contract
+  // factories they import carry the bytecode of whatever was built last.
+  await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+  const { measureGas } = await import("./gas.js");
+  const { measureScale } = await import("./scale.js");
   const { ethers } = await hre.network.create("bench");
   mkdirSync(RESULTS_DIR, { recursive: true });
 
