@@ -86,7 +86,7 @@ export default async function bench(
   }
   if (args.check) {
     if (!existsSync(BASELINE))
-      throw new Error(`${BASELINE} is missing: run npm run bench -- --write-baseline`);
+      throw new Error(`${BASELINE} is missing: run npm run bench -- --check --write-baseline`);
     const problems = regressions(gas, JSON.parse(readFileSync(BASELINE, "utf8")) as GasResults);
     if (problems.length > 0) {
       console.error(`\nbench check FAILED against ${BASELINE}:\n  ${problems.join("\n  ")}`);

@@ -111,6 +111,10 @@ export async function measureScale(
   options: ScaleOptions,
 ): Promise<ScaleResults> {
   const { log } = options;
+  // Licenses 1..4 alone take 1,107 resales, and the rest need at least one license to spread over.
+  if (options.licenses < 5 || options.transfers < 1110 || options.growth < 2) {
+    throw new Error("the scale run needs --licenses >= 5, --transfers >= 1110 and --growth >= 2");
+  }
   const accounts = await ethers.getSigners();
   const admin = accounts[0]!;
   const registry = await new LicenseRegistry__factory(admin).deploy(

@@ -5,7 +5,7 @@ import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
 import {LicenseData, LicenseStatus} from "../types/LicenseData.sol";
 
 /// @title LicenseRules
-/// @notice The resale and lifecycle rules of DOMAIN.md as pure checks over a license's packed
+/// @notice The resale and lifecycle rules (EU used-software resale; see the README) as pure checks over a license's packed
 /// state. The registry asks these before every state change; each refusal is a custom error of
 /// `ILicenseRegistry` carrying the values involved.
 library LicenseRules {
