@@ -28,8 +28,9 @@ import {IssuerKind, ProductRecord, ProductRecordLib, ProductTerms} from "./types
 ///   where its product demands it;
 /// - an ended license (revoked, surrendered, split) never moves or becomes valid again;
 /// - splitting conserves seats; the terms a license was issued under never change;
-/// - only a product's controller and the issuers it authorised issue and invalidate its
-///   licenses;
+/// - only a product's controller and the issuers it authorised (in its current control epoch)
+///   issue its licenses; only the controller attests and revokes; only the controller or an
+///   arbiter suspends (an arbiter's suspension is lifted only by an arbiter);
 /// - a pause lasts at most `MAX_PAUSE_DURATION` and cannot be renewed within `PAUSE_COOLDOWN`.
 ///
 /// Storage: the license's whole state (`LicenseData`) sits beside its holder in the token's
