@@ -23,6 +23,11 @@ export interface GasResults {
 }
 
 const ZERO = "0x" + "00".repeat(32);
+
+/** A batch request for one perpetual seat with no key and no evidence: what the bench issues. */
+export function oneSeat(holder: string) {
+  return { holder, seats: 1, validUntil: 0, keyCommitment: ZERO, originEvidence: ZERO };
+}
 const PERPETUAL_VOLUME = {
   validityDays: 0,
   maxSeatsPerLicense: 1000,
@@ -141,18 +146,7 @@ export async function measureGas(ethers: HardhatEthers): Promise<GasResults> {
   ); // serial 104
   record(
     "issueBatch100PerLicense",
-    await sent(
-      registry.connect(publisher).issueBatch(
-        P,
-        holders.map((h) => ({
-          holder: h,
-          seats: 1,
-          validUntil: 0,
-          keyCommitment: ZERO,
-          originEvidence: ZERO,
-        })),
-      ),
-    ),
+    await sent(registry.connect(publisher).issueBatch(P, holders.map(oneSeat))),
     [
       "ERC721A _mint of 1 to each of 100 existing holders, per token",
       references.erc721aMintPerToken100,

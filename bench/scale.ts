@@ -2,6 +2,7 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 
 import type { BenchMover, LicenseRegistry } from "../typechain-types/index.js";
 import { BenchMover__factory, LicenseRegistry__factory } from "../typechain-types/index.js";
+import { oneSeat } from "./gas.js";
 import { holderHistory } from "./history.js";
 
 export interface ScaleOptions {
@@ -37,7 +38,6 @@ export interface ScaleResults {
   batchIssuance: { batchSize: number; gasPerLicense: number; totalGas: number }[];
 }
 
-const ZERO = "0x" + "00".repeat(32);
 const ISSUE_BATCH = 200;
 const MOVE_BATCH = 250;
 const BLOCK_GAS = 30_000_000;
@@ -148,13 +148,7 @@ export async function measureScale(
     const requests = Array.from({ length: count }, (_, k) => {
       const owner = (i + k) % accounts.length;
       chain.owners.set(id(i + k + 1), owner);
-      return {
-        holder: accounts[owner]!.address,
-        seats: 1,
-        validUntil: 0,
-        keyCommitment: ZERO,
-        originEvidence: ZERO,
-      };
+      return oneSeat(accounts[owner]!.address);
     });
     await (await registry.issueBatch(1, requests)).wait();
     progress(log, "issuing  ", i + count, options.licenses);
@@ -187,15 +181,13 @@ export async function measureScale(
   for (const t of tracked) rebuildAfterGrowth.push(await timeRebuild(ethers, chain, t.licenseId));
 
   const batchIssuance: ScaleResults["batchIssuance"] = [];
+  /** `size` one-seat requests to the bench accounts in turn. */
+  const batchOf = (size: number) =>
+    Array.from({ length: size }, (_, k) => oneSeat(accounts[k % accounts.length]!.address));
   const measureBatch = async (size: number) => {
-    const requests = Array.from({ length: size }, (_, k) => ({
-      holder: accounts[k % accounts.length]!.address,
-      seats: 1,
-      validUntil: 0,
-      keyCommitment: ZERO,
-      originEvidence: ZERO,
-    }));
-    const receipt = await (await registry.issueBatch(1, requests, { gasLimit: BLOCK_GAS })).wait();
+    const receipt = await (
+      await registry.issueBatch(1, batchOf(size), { gasLimit: BLOCK_GAS })
+    ).wait();
     const totalGas = Number(receipt!.gasUsed);
     return { batchSize: size, gasPerLicense: Math.round(totalGas / size), totalGas };
   };
@@ -203,18 +195,7 @@ export async function measureScale(
   // The largest batch that fits a 30M-gas block: estimate from the 100 batch, then step down.
   const per = batchIssuance[2]!.gasPerLicense;
   let size = Math.floor(BLOCK_GAS / per);
-  for (;;) {
-    const requests = Array.from({ length: size }, (_, k) => ({
-      holder: accounts[k % accounts.length]!.address,
-      seats: 1,
-      validUntil: 0,
-      keyCommitment: ZERO,
-      originEvidence: ZERO,
-    }));
-    const estimate = await registry.issueBatch.estimateGas(1, requests);
-    if (estimate <= BigInt(BLOCK_GAS)) break;
-    size -= 1;
-  }
+  while ((await registry.issueBatch.estimateGas(1, batchOf(size))) > BigInt(BLOCK_GAS)) size -= 1;
   batchIssuance.push(await measureBatch(size));
 
   return {
