@@ -9,6 +9,13 @@ export const SSTORE_NEW_COLD = 22_100;
 /** A non-zero slot changed, first touch: 2,100 cold + 2,900. */
 export const SSTORE_UPDATE_COLD = 5_000;
 
+/** First access to an account (EIP-2929). */
+export const COLD_ACCOUNT = 2_600;
+/** The ecrecover precompile. */
+export const ECRECOVER = 3_000;
+/** A value transfer to a cold account: 9,000 less the 2,300 stipend it returns, + 2,600 cold. */
+export const ETH_TO_COLD_ACCOUNT = 9_000 - 2_300 + COLD_ACCOUNT;
+
 export function calldataGas(data: string): number {
   const bytes = Buffer.from(data.replace(/^0x/, ""), "hex");
   let gas = 0;
@@ -60,6 +67,45 @@ const PARTS: Record<string, { gas: number; formula: string }> = {
   revoke: {
     gas: SSTORE_UPDATE_COLD + logGas(3, 64),
     formula: "license slot 5,000 + LicenseRevoked LOG3+64B 2,012",
+  },
+  marketBuyEth: {
+    gas:
+      3 * SSTORE_UPDATE_COLD +
+      2 * SSTORE_UPDATE_COLD +
+      ETH_TO_COLD_ACCOUNT +
+      ECRECOVER +
+      logGas(4, 0) +
+      logGas(4, 32) +
+      logGas(4, 128),
+    formula:
+      "license slot + 2 balances 3x5,000 + nonce word + fee credit 2x5,000 + ETH to the seller 9,300 + ecrecover 3,000 + Transfer 1,875 + LicenseReleased 2,131 + LicenseSold LOG4+128B 2,899",
+  },
+  marketBuyErc20: {
+    gas:
+      3 * SSTORE_UPDATE_COLD +
+      SSTORE_UPDATE_COLD +
+      3 * SSTORE_UPDATE_COLD +
+      COLD_ACCOUNT +
+      ECRECOVER +
+      logGas(4, 0) +
+      logGas(4, 32) +
+      logGas(4, 128) +
+      2 * logGas(3, 32),
+    formula:
+      "license slot + 2 balances 3x5,000 + nonce word 5,000 + 3 token balances 3x5,000 + token account 2,600 + ecrecover 3,000 + Transfer 1,875 + LicenseReleased 2,131 + LicenseSold 2,899 + 2 ERC-20 Transfer 2x1,756",
+  },
+  marketAcceptOffer: {
+    gas:
+      3 * SSTORE_UPDATE_COLD +
+      SSTORE_UPDATE_COLD +
+      3 * SSTORE_UPDATE_COLD +
+      COLD_ACCOUNT +
+      ECRECOVER +
+      logGas(4, 0) +
+      logGas(4, 32) +
+      logGas(4, 128) +
+      2 * logGas(3, 32),
+    formula: "as marketBuyErc20's, with the buyer's nonce word",
   },
   surrender: {
     gas: SSTORE_UPDATE_COLD + logGas(3, 0),

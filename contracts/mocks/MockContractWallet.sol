@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 
 /// @title MockContractWallet
 /// @notice TEST ONLY, never deployed by scripts: a minimal multisig-like company wallet. A call
 /// runs only once `threshold` distinct owners approved it, the way a Safe executes a
-/// transaction, so tests can hold, release and sell licenses from a contract account.
-contract MockContractWallet is IERC721Receiver {
+/// transaction, so tests can hold, release and sell licenses from a contract account. It signs
+/// messages the way a Safe does (ERC-1271 over hashes its owners approved with a call to
+/// `signHash` through `execute`), and has no `receive`: it refuses plain ETH, like many wallets.
+contract MockContractWallet is IERC721Receiver, IERC1271 {
     error NotOwner(address account);
     error AlreadyApproved(bytes32 callId, address owner);
     error NotEnoughApprovals(bytes32 callId, uint256 approvals, uint256 threshold);
@@ -20,6 +23,8 @@ contract MockContractWallet is IERC721Receiver {
     mapping(bytes32 callId => uint256) public approvals;
     mapping(bytes32 callId => mapping(address owner => bool)) private _approvedBy;
     uint256 public nonce;
+    /// @notice Hashes the owners signed (ERC-1271), set only through an approved `execute`.
+    mapping(bytes32 hash => bool) public signedHashes;
 
     constructor(address[] memory owners, uint256 threshold_) {
         for (uint256 i; i < owners.length; ++i) isOwner[owners[i]] = true;
@@ -55,6 +60,20 @@ contract MockContractWallet is IERC721Receiver {
         }
         emit Executed(id, target);
         return ret;
+    }
+
+    /// @notice Marks `hash` as signed by the wallet; callable only by the wallet itself, so only
+    /// through `execute` with the owners' approvals.
+    function signHash(bytes32 hash) external {
+        if (msg.sender != address(this)) revert NotOwner(msg.sender);
+        signedHashes[hash] = true;
+    }
+
+    /// @inheritdoc IERC1271
+    /// @dev Like a Safe's signed messages: the signature bytes are ignored, the hash must have
+    /// been signed through `signHash`.
+    function isValidSignature(bytes32 hash, bytes calldata) external view returns (bytes4) {
+        return signedHashes[hash] ? IERC1271.isValidSignature.selector : bytes4(0xffffffff);
     }
 
     /// @inheritdoc IERC721Receiver

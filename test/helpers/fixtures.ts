@@ -1,9 +1,16 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
-import type { LicenseRegistry, MockContractWallet } from "../../typechain-types/index.js";
+import type {
+  LicenseMarket,
+  LicenseRegistry,
+  MockContractWallet,
+  MockERC20,
+} from "../../typechain-types/index.js";
 import {
+  LicenseMarket__factory,
   LicenseRegistry__factory,
   MockContractWallet__factory,
+  MockERC20__factory,
 } from "../../typechain-types/index.js";
 import {
   ADMIN_DELAY,
@@ -154,4 +161,42 @@ export async function walletFixture(): Promise<WalletFixture> {
     .connect(f.dealer)
     .issueWithEvidence(f.volume, await wallet.getAddress(), 10, 0, EVIDENCE);
   return { ...f, wallet, walletLicense: licenseIdOf(f.volume, 3) };
+}
+
+export interface MarketFixture extends LicensesFixture {
+  market: LicenseMarket;
+  /** A 6-decimal stablecoin with ERC-2612 permits; `buyer` and `dealer` hold 1,000,000 each. */
+  usdc: MockERC20;
+  feeRecipient: HardhatEthersSigner;
+  marketAddress: string;
+}
+
+/** Market fee in the fixtures: 2.5%. */
+export const MARKET_FEE_BPS = 250n;
+
+/**
+ * A market on the licenses fixture's registry with a 2.5% fee paid to `absentPublisher` (used
+ * here as the platform's fee recipient). `holder` and `buyer` approved the market for all their
+ * licenses; `buyer` and `dealer` hold stablecoins and approved the market for them.
+ */
+export async function marketFixture(): Promise<MarketFixture> {
+  const f = await licensesFixture();
+  const feeRecipient = f.absentPublisher;
+  const market = await new LicenseMarket__factory(f.admin).deploy(
+    await f.registry.getAddress(),
+    f.admin.address,
+    ADMIN_DELAY,
+    feeRecipient.address,
+    MARKET_FEE_BPS,
+  );
+  const marketAddress = await market.getAddress();
+  const usdc = await new MockERC20__factory(f.admin).deploy("Mock USD Coin", "mUSDC");
+  for (const account of [f.holder, f.buyer]) {
+    await f.registry.connect(account).setApprovalForAll(marketAddress, true);
+  }
+  for (const account of [f.buyer, f.dealer]) {
+    await usdc.mint(account.address, 1_000_000n * 10n ** 6n);
+    await usdc.connect(account).approve(marketAddress, ethers.MaxUint256);
+  }
+  return { ...f, market, usdc, feeRecipient, marketAddress };
 }
