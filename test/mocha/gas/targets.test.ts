@@ -5,7 +5,7 @@ import { measureGas, type GasResults } from "../../../bench/gas.js";
 import { ethers } from "../../helpers/network.js";
 
 /**
- * The registry issue's gas targets, asserted on the benchmark's own measurements (bench/gas.ts):
+ * The registry's and the market's gas targets, asserted on the benchmark's own measurements (bench/gas.ts):
  * real transactions against a plain OpenZeppelin ERC-721 in the same run, holders that already
  * hold a token.
  */
@@ -38,6 +38,15 @@ describe("gas targets against a plain OpenZeppelin ERC-721", function () {
     const rat = op("releaseAndTransfer");
     expect(rat.referenceName).to.contain("OpenZeppelin ERC-721 transferFrom");
     expect(rat.gas * 100).to.be.at.most(rat.reference! * 115);
+  });
+
+  it("sells a license for ETH on the market for at most 95,000 gas", function () {
+    expect(op("marketBuyEth").gas).to.be.at.most(95_000);
+  });
+
+  it("sells a license for an ERC-20 on the market for at most 110,000 gas", function () {
+    expect(op("marketBuyErc20").gas).to.be.at.most(110_000);
+    expect(op("marketAcceptOffer").gas).to.be.at.most(110_000);
   });
 
   it("stays above the EVM floor it reports, so the floor is a true lower bound", function () {
