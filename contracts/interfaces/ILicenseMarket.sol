@@ -110,8 +110,6 @@ interface ILicenseMarket {
     error MarketProceedsBelowMin(uint256 proceeds, uint256 minProceeds);
     /// @notice The ETH sent (`sent`) does not cover the `required` ETH of the purchase.
     error MarketEtherInsufficient(uint256 required, uint256 sent);
-    /// @notice This call takes no ETH; `value` wei were sent.
-    error MarketEtherNotAccepted(uint256 value);
     /// @notice A buy offer, and a purchase with a permit, must name an ERC-20 token, not ETH.
     error MarketTokenRequired();
     /// @notice `recipient` received `received` of `token` instead of `expected`: fee-on-transfer
