@@ -1,10 +1,10 @@
 import "dotenv/config";
 
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
 import { createRequire } from "node:module";
 
-import { benchTask } from "./tasks/index.js";
+import { benchTask, ledgerTasks } from "./tasks/index.js";
 
 const require = createRequire(import.meta.url);
 
@@ -29,7 +29,7 @@ const INVARIANT_DEPTH = Number(process.env.LL_INVARIANT_DEPTH ?? 32);
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
-  tasks: [benchTask],
+  tasks: [benchTask, ...ledgerTasks],
   solidity: {
     version: SOLC_VERSION,
     path: require.resolve("solc/soljson.js"),
@@ -40,6 +40,32 @@ export default defineConfig({
     },
   },
   networks: {
+    /**
+     * Public testnets. Their settings come from the environment (`.env`, read by dotenv; see
+     * .env.example) or from Hardhat's keystore (`npx hardhat keystore set NAME`); a missing one
+     * stops the command before anything is sent. The chain ids guard against a wrong RPC URL.
+     */
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      chainId: 11_155_111,
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+    opSepolia: {
+      type: "http",
+      chainType: "op",
+      chainId: 11_155_420,
+      url: configVariable("OP_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+    arbitrumSepolia: {
+      type: "http",
+      chainType: "generic",
+      chainId: 421_614,
+      url: configVariable("ARBITRUM_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
     /**
      * The benchmark's in-process chain: Cancun rules, like the EVM version we compile for, and a
      * 30M-gas block, so "the largest batch that fits a block" is not cut by Osaka's per-
@@ -70,6 +96,9 @@ export default defineConfig({
   },
   coverage: {
     skipFiles: ["contracts/mocks/**", "bench/**"],
+  },
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
   },
   typechain: {
     outDir: "typechain-types",

@@ -31,3 +31,33 @@ export const benchTask = task(
   })
   .setAction(() => import("../bench/run.js"))
   .build();
+
+/** `npx hardhat license:deploy --network <name>`: the registry and market, recorded in deployments/. */
+export const deployTask = task(
+  "license:deploy",
+  "Deploys the registry and the market with Ignition and records them in deployments/<network>.json",
+)
+  .addOption({
+    name: "parameters",
+    description: "An Ignition parameters JSON file (fee recipient, fee, admin, names)",
+    type: ArgumentType.STRING_WITHOUT_DEFAULT,
+    defaultValue: undefined,
+  })
+  .addOption({
+    name: "deploymentId",
+    description: "Ignition deployment id (default: chain-<chain id>)",
+    type: ArgumentType.STRING_WITHOUT_DEFAULT,
+    defaultValue: undefined,
+  })
+  .addOption({
+    name: "deploymentsDir",
+    description: "Where to write <network>.json (default: deployments/)",
+    type: ArgumentType.STRING_WITHOUT_DEFAULT,
+    defaultValue: undefined,
+  })
+  .addFlag({ name: "verify", description: "Verify the sources on the network's explorer" })
+  .setAction(() => import("./actions/deploy.js"))
+  .build();
+
+/** Every `license:*` task, for hardhat.config.ts. */
+export const ledgerTasks = [deployTask];

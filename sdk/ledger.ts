@@ -1,0 +1,804 @@
+import {
+  Contract,
+  ZeroHash,
+  keccak256,
+  toUtf8Bytes,
+  id as roleId,
+  type ContractRunner,
+  type ContractTransactionReceipt,
+  type ContractTransactionResponse,
+  type Log,
+  type Provider,
+  type Signer,
+} from "ethers";
+
+import type { ILicenseMarket, LicenseMarket, LicenseRegistry } from "../typechain-types/index.js";
+import { LicenseMarket__factory, LicenseRegistry__factory } from "../typechain-types/index.js";
+import { runBatch, type BatchOptions, type BatchResult, type BatchStep } from "./batch.js";
+import { loadDeployment, type DeploymentRecord } from "./deployments.js";
+import {
+  LedgerError,
+  UnknownDeploymentError,
+  WrongNetworkError,
+  nameRole,
+  toLedgerError,
+} from "./errors.js";
+import { keyCommitment } from "./hashing.js";
+import { getLogsPaged } from "./logs.js";
+import {
+  BUY_OFFER_TYPES,
+  ETH,
+  SELL_ORDER_TYPES,
+  marketDomain,
+  type BuyOffer,
+  type SellOrder,
+  type Signed,
+} from "./orders.js";
+
+/** License ids are `productId * 10^12 + serial`. */
+export const SERIALS_PER_PRODUCT = 1_000_000_000_000n;
+export const productOf = (licenseId: bigint): bigint => licenseId / SERIALS_PER_PRODUCT;
+export const serialOf = (licenseId: bigint): bigint => licenseId % SERIALS_PER_PRODUCT;
+
+export const ROLES = {
+  ADMIN: ZeroHash,
+  PUBLISHER: roleId("PUBLISHER_ROLE"),
+  OPERATOR: roleId("OPERATOR_ROLE"),
+  PAUSER: roleId("PAUSER_ROLE"),
+  ARBITER: roleId("ARBITER_ROLE"),
+} as const;
+nameRole(ROLES.ADMIN, "the admin role");
+nameRole(ROLES.PUBLISHER, "the publisher role");
+nameRole(ROLES.OPERATOR, "the operator role");
+nameRole(ROLES.PAUSER, "the pauser role");
+nameRole(ROLES.ARBITER, "the arbiter role");
+
+export const LICENSE_STATUSES = ["active", "released", "revoked", "surrendered", "split"] as const;
+export type LicenseStatusName = (typeof LICENSE_STATUSES)[number];
+export const ISSUER_KINDS = ["none", "distributor", "onboarder"] as const;
+export type IssuerKindName = (typeof ISSUER_KINDS)[number];
+
+export interface ProductTerms {
+  /** 0 for a perpetual product, else the longest validity in days. */
+  validityDays: number;
+  maxSeatsPerLicense: number;
+  transferable: boolean;
+  splittable: boolean;
+  attestationRequired: boolean;
+}
+
+export interface Product {
+  productId: bigint;
+  controller: string;
+  pendingController: string;
+  terms: ProductTerms;
+  licensesIssued: bigint;
+  closed: boolean;
+  registeredByOperator: boolean;
+  metadataURI: string;
+}
+
+export interface License {
+  licenseId: bigint;
+  productId: bigint;
+  holder: string;
+  seats: bigint;
+  /** 0n for a perpetual license, else unix seconds. */
+  validUntil: bigint;
+  status: LicenseStatusName;
+  suspended: boolean;
+  attested: boolean;
+  expired: boolean;
+  /** Valid for its holder right now: active, not suspended, not expired. */
+  valid: boolean;
+  transferable: boolean;
+  splittable: boolean;
+  attestationRequired: boolean;
+}
+
+/** What every transaction method returns. */
+export interface Sent {
+  hash: string;
+  blockNumber: number;
+  gasUsed: bigint;
+  receipt: ContractTransactionReceipt;
+}
+
+export interface IssueParams {
+  productId: bigint;
+  holder: string;
+  seats: bigint | number;
+  /** 0 (default) for perpetual products. */
+  validUntil?: bigint | number;
+  /** A license key to bind (its commitment is computed; the key never goes on-chain)... */
+  licenseKey?: string;
+  /** ...or a commitment computed elsewhere. */
+  keyCommitment?: string;
+  /** Hash of the first-sale evidence (required from onboarders). */
+  originEvidence?: string;
+}
+
+export interface SellOrderParams {
+  licenseId: bigint;
+  price: bigint;
+  /** `ETH` (default) or an ERC-20 address. */
+  currency?: string;
+  /** Unix seconds; default: 30 days from now. */
+  expiry?: bigint;
+  nonce: bigint;
+  /** Hash of the declaration that the seller's copy is unusable; omit for a license already released. */
+  declarationHash?: string;
+}
+
+export interface BuyOfferParams {
+  licenseId: bigint;
+  price: bigint;
+  currency: string;
+  expiry?: bigint;
+  nonce: bigint;
+}
+
+export interface ConnectOptions {
+  /** A deployment record, or the name of a network whose `deployments/<name>.json` to read. */
+  deployment?: DeploymentRecord | string;
+  /** Where `deployments/<name>.json` files live (default: the repository's `deployments/`). */
+  deploymentsDir?: string;
+  /** The registry's address, instead of a deployment record. */
+  registry?: string;
+  /** The market's address, instead of (or overriding) the deployment record's. */
+  market?: string;
+}
+
+const ERC20_APPROVE = ["function approve(address spender, uint256 value) returns (bool)"];
+const DEFAULT_ORDER_LIFETIME = 30n * 24n * 3600n;
+/** Blocks per `eth_getLogs` request when scanning history (public RPCs limit the range). */
+export const DEFAULT_LOG_PAGE = 10_000;
+
+/**
+ * The License Ledger client a dealer's script uses: every registry and market operation as a
+ * typed method, each failure a `LedgerError` with a sentence (see `errors.ts`). Built on ethers v6
+ * and the generated contract types; needs no Hardhat at run time.
+ *
+ * ```ts
+ * const ledger = await LicenseLedger.connect(wallet, { deployment: "sepolia" });
+ * const { licenseId } = await ledger.issue({ productId: 1n, holder, seats: 10 });
+ * ```
+ */
+export class LicenseLedger {
+  readonly registry: LicenseRegistry;
+  readonly market: LicenseMarket | undefined;
+  readonly chainId: bigint;
+  /** Block the registry was deployed in (log scans start there), when known. */
+  readonly fromBlock: number;
+
+  private constructor(
+    readonly runner: ContractRunner,
+    registry: LicenseRegistry,
+    market: LicenseMarket | undefined,
+    chainId: bigint,
+    fromBlock: number,
+  ) {
+    this.registry = registry;
+    this.market = market;
+    this.chainId = chainId;
+    this.fromBlock = fromBlock;
+  }
+
+  /**
+   * Connects to a deployment: checks the connection is on the deployment's chain and that the
+   * registry (and market) exist there, before anything is sent.
+   */
+  static async connect(runner: Signer | Provider, options: ConnectOptions): Promise<LicenseLedger> {
+    const provider = "provider" in runner && runner.provider !== null ? runner.provider : runner;
+    if (!("getNetwork" in provider)) {
+      throw new LedgerError("NoProvider", "the signer is not connected to a network");
+    }
+    const { chainId } = await provider.getNetwork();
+    let record: DeploymentRecord | undefined;
+    if (typeof options.deployment === "string") {
+      record = loadDeployment(options.deployment, options.deploymentsDir);
+    } else {
+      record = options.deployment;
+    }
+    if (record !== undefined && BigInt(record.chainId) !== chainId) {
+      throw new WrongNetworkError(BigInt(record.chainId), chainId, record.network);
+    }
+    const registryAddress = options.registry ?? record?.contracts.LicenseRegistry.address;
+    if (registryAddress === undefined) {
+      throw new UnknownDeploymentError(
+        "no registry to connect to: name a deployment or pass the registry's address",
+        {},
+      );
+    }
+    const marketAddress = options.market ?? record?.contracts.LicenseMarket?.address;
+    for (const [name, address] of [
+      ["registry", registryAddress],
+      ["market", marketAddress],
+    ] as const) {
+      if (address === undefined) continue;
+      if ((await provider.getCode(address)) === "0x") {
+        throw new UnknownDeploymentError(
+          `there is no ${name} contract at ${address} on chain ${chainId}: wrong address or wrong network`,
+          { name, address, chainId },
+        );
+      }
+    }
+    const registry = LicenseRegistry__factory.connect(registryAddress, runner);
+    const market =
+      marketAddress === undefined
+        ? undefined
+        : LicenseMarket__factory.connect(marketAddress, runner);
+    const fromBlock =
+      options.registry === undefined ? (record?.contracts.LicenseRegistry.block ?? 0) : 0;
+    return new LicenseLedger(runner, registry, market, chainId, fromBlock);
+  }
+
+  // ------------------------------------------------------------------ products
+
+  async registerProduct(
+    terms: ProductTerms,
+    metadataURI: string,
+  ): Promise<Sent & { productId: bigint }> {
+    const sent = await this.send("registering a product", () =>
+      this.registry.registerProduct(terms, metadataURI),
+    );
+    return { ...sent, productId: this.eventArg(sent, "ProductRegistered", "productId") };
+  }
+
+  async registerProductForPublisher(
+    publisher: string,
+    terms: ProductTerms,
+    metadataURI: string,
+  ): Promise<Sent & { productId: bigint }> {
+    const sent = await this.send("registering a product for a publisher", () =>
+      this.registry.registerProductForPublisher(publisher, terms, metadataURI),
+    );
+    return { ...sent, productId: this.eventArg(sent, "ProductRegistered", "productId") };
+  }
+
+  async setIssuer(productId: bigint, issuer: string, kind: IssuerKindName): Promise<Sent> {
+    return this.send(`authorising ${issuer} on product ${productId}`, () =>
+      this.registry.setIssuer(productId, issuer, ISSUER_KINDS.indexOf(kind)),
+    );
+  }
+
+  async getProduct(productId: bigint): Promise<Product> {
+    const p = await this.read(`reading product ${productId}`, () =>
+      this.registry.getProduct(productId),
+    );
+    return {
+      productId,
+      controller: p.controller,
+      pendingController: p.pendingController,
+      terms: {
+        validityDays: Number(p.terms.validityDays),
+        maxSeatsPerLicense: Number(p.terms.maxSeatsPerLicense),
+        transferable: p.terms.transferable,
+        splittable: p.terms.splittable,
+        attestationRequired: p.terms.attestationRequired,
+      },
+      licensesIssued: p.licensesIssued,
+      closed: p.closed,
+      registeredByOperator: p.registeredByOperator,
+      metadataURI: p.metadataURI,
+    };
+  }
+
+  // ------------------------------------------------------------------ issuance
+
+  /** Issues one license; picks `issue`, `issueWithEvidence` or `issueWithKey` from the params. */
+  async issue(params: IssueParams): Promise<Sent & { licenseId: bigint }> {
+    const { productId, holder } = params;
+    const seats = BigInt(params.seats);
+    const validUntil = BigInt(params.validUntil ?? 0);
+    const commitment =
+      params.keyCommitment ??
+      (params.licenseKey === undefined ? undefined : keyCommitment(productId, params.licenseKey));
+    const evidence = params.originEvidence ?? ZeroHash;
+    const sent = await this.send(`issuing a license of product ${productId} to ${holder}`, () =>
+      commitment !== undefined
+        ? this.registry.issueWithKey(productId, holder, seats, validUntil, commitment, evidence)
+        : evidence !== ZeroHash
+          ? this.registry.issueWithEvidence(productId, holder, seats, validUntil, evidence)
+          : this.registry.issue(productId, holder, seats, validUntil),
+    );
+    return { ...sent, licenseId: this.eventArg(sent, "LicenseIssued", "licenseId") };
+  }
+
+  /** Issues many licenses of one product in one transaction (ids are consecutive). */
+  async issueBatch(
+    productId: bigint,
+    requests: Omit<IssueParams, "productId">[],
+  ): Promise<Sent & { licenseIds: bigint[] }> {
+    const encoded = requests.map((r) => ({
+      holder: r.holder,
+      seats: BigInt(r.seats),
+      validUntil: BigInt(r.validUntil ?? 0),
+      keyCommitment:
+        r.keyCommitment ??
+        (r.licenseKey === undefined ? ZeroHash : keyCommitment(productId, r.licenseKey)),
+      originEvidence: r.originEvidence ?? ZeroHash,
+    }));
+    const sent = await this.send(
+      `issuing ${requests.length} licenses of product ${productId}`,
+      () => this.registry.issueBatch(productId, encoded),
+    );
+    return { ...sent, licenseIds: this.eventArgs(sent, "LicenseIssued", "licenseId") };
+  }
+
+  /**
+   * Issues many licenses of one product from rows (a CSV, say) in `issueBatch` transactions of
+   * `chunkSize` rows, journaled: rerunning with the same journal after a crash issues only what
+   * is missing, never a row twice. Returns the ids in row order.
+   */
+  async issueMany(
+    productId: bigint,
+    rows: Omit<IssueParams, "productId">[],
+    options: BatchOptions & { chunkSize?: number },
+  ): Promise<BatchResult & { licenseIds: bigint[] }> {
+    const chunkSize = Math.max(1, options.chunkSize ?? 100);
+    const steps: BatchStep[] = [];
+    for (let start = 0; start < rows.length; start += chunkSize) {
+      const chunk = rows.slice(start, start + chunkSize).map((r) => ({
+        holder: r.holder,
+        seats: BigInt(r.seats),
+        validUntil: BigInt(r.validUntil ?? 0),
+        keyCommitment:
+          r.keyCommitment ??
+          (r.licenseKey === undefined ? ZeroHash : keyCommitment(productId, r.licenseKey)),
+        originEvidence: r.originEvidence ?? ZeroHash,
+      }));
+      const end = start + chunk.length;
+      const digest = keccak256(
+        toUtf8Bytes(
+          JSON.stringify(chunk, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+        ),
+      ).slice(2, 18);
+      steps.push({
+        key: `issue:${productId}:rows ${start + 1}-${end}:${digest}`,
+        description: `issuing rows ${start + 1}-${end} as licenses of product ${productId}`,
+        request: () => this.registry.issueBatch.populateTransaction(productId, chunk),
+      });
+    }
+    const result = await runBatch(this.signer(), steps, options);
+    const licenseIds = result.receipts.flatMap((receipt) =>
+      this.logArgs(receipt.logs, "LicenseIssued", "licenseId"),
+    );
+    return { ...result, licenseIds };
+  }
+
+  /** Transfers many licenses (each released with its declaration where one is given), journaled. */
+  async transferMany(
+    items: { licenseId: bigint; to: string; declarationHash?: string }[],
+    options: BatchOptions,
+  ): Promise<BatchResult> {
+    const steps: BatchStep[] = items.map((item) => ({
+      key: `transfer:${item.licenseId}:${item.to.toLowerCase()}`,
+      description: `transferring license ${item.licenseId} to ${item.to}`,
+      request: async () =>
+        item.declarationHash !== undefined && item.declarationHash !== ZeroHash
+          ? this.registry.releaseAndTransfer.populateTransaction(
+              item.to,
+              item.licenseId,
+              item.declarationHash,
+            )
+          : this.registry.transferFrom.populateTransaction(
+              await this.registry.ownerOf(item.licenseId),
+              item.to,
+              item.licenseId,
+            ),
+    }));
+    return runBatch(this.signer(), steps, options);
+  }
+
+  /** Revokes many licenses (reason code and evidence each), journaled. */
+  async revokeMany(
+    items: { licenseId: bigint; reasonCode: number; evidenceHash: string }[],
+    options: BatchOptions,
+  ): Promise<BatchResult> {
+    const steps: BatchStep[] = items.map((item) => ({
+      key: `revoke:${item.licenseId}`,
+      description: `revoking license ${item.licenseId}`,
+      request: () =>
+        this.registry.revoke.populateTransaction(
+          item.licenseId,
+          item.reasonCode,
+          item.evidenceHash,
+        ),
+    }));
+    return runBatch(this.signer(), steps, options);
+  }
+
+  // ------------------------------------------------------------------ holder actions
+
+  /** Records the holder's declaration (its hash) and releases the license for resale. */
+  async release(licenseId: bigint, declarationHash: string): Promise<Sent> {
+    return this.send(`releasing license ${licenseId}`, () =>
+      this.registry.release(licenseId, declarationHash),
+    );
+  }
+
+  async withdrawRelease(licenseId: bigint): Promise<Sent> {
+    return this.send(`withdrawing the release of license ${licenseId}`, () =>
+      this.registry.withdrawRelease(licenseId),
+    );
+  }
+
+  /**
+   * Transfers a license to `to`. With a declaration hash it releases and transfers in one call
+   * (`releaseAndTransfer`); without, the license must already be released (and attested where
+   * its product requires it) and moves with `transferFrom`.
+   */
+  async transfer(licenseId: bigint, to: string, declarationHash?: string): Promise<Sent> {
+    const doing = `transferring license ${licenseId} to ${to}`;
+    if (declarationHash !== undefined && declarationHash !== ZeroHash) {
+      return this.send(doing, () =>
+        this.registry.releaseAndTransfer(to, licenseId, declarationHash),
+      );
+    }
+    const holder = await this.read(doing, () => this.registry.ownerOf(licenseId));
+    return this.send(doing, () => this.registry.transferFrom(holder, to, licenseId));
+  }
+
+  /** Splits a volume license; returns the children's ids. */
+  async split(
+    licenseId: bigint,
+    seats: (bigint | number)[],
+  ): Promise<Sent & { childIds: bigint[] }> {
+    const sent = await this.send(`splitting license ${licenseId}`, () =>
+      this.registry.split(
+        licenseId,
+        seats.map((n) => BigInt(n)),
+      ),
+    );
+    return { ...sent, childIds: this.eventArgs(sent, "LicenseSplit", "childId") };
+  }
+
+  async surrender(licenseId: bigint): Promise<Sent> {
+    return this.send(`surrendering license ${licenseId}`, () => this.registry.surrender(licenseId));
+  }
+
+  // ------------------------------------------------------------------ controller and arbiter
+
+  async attestDeactivation(licenseId: bigint, evidenceHash: string): Promise<Sent> {
+    return this.send(`attesting the deactivation of license ${licenseId}`, () =>
+      this.registry.attestDeactivation(licenseId, evidenceHash),
+    );
+  }
+
+  /** Revokes for good; reason codes: 1 refund, 2 fraud, 3 court order, 4 publisher error. */
+  async revoke(licenseId: bigint, reasonCode: number, evidenceHash: string): Promise<Sent> {
+    return this.send(`revoking license ${licenseId}`, () =>
+      this.registry.revoke(licenseId, reasonCode, evidenceHash),
+    );
+  }
+
+  async suspend(licenseId: bigint, evidenceHash: string): Promise<Sent> {
+    return this.send(`suspending license ${licenseId}`, () =>
+      this.registry.suspend(licenseId, evidenceHash),
+    );
+  }
+
+  async reinstate(licenseId: bigint, reasonHash: string = ZeroHash): Promise<Sent> {
+    return this.send(`reinstating license ${licenseId}`, () =>
+      this.registry.reinstate(licenseId, reasonHash),
+    );
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  async getLicense(licenseId: bigint): Promise<License> {
+    const v = await this.read(`reading license ${licenseId}`, () =>
+      this.registry.getLicense(licenseId),
+    );
+    return {
+      licenseId,
+      productId: v.productId,
+      holder: v.holder,
+      seats: v.seats,
+      validUntil: v.validUntil,
+      status: LICENSE_STATUSES[Number(v.status)] ?? "active",
+      suspended: v.suspended,
+      attested: v.attested,
+      expired: v.expired,
+      valid: v.valid,
+      transferable: v.transferable,
+      splittable: v.splittable,
+      attestationRequired: v.attestationRequired,
+    };
+  }
+
+  async isValid(licenseId: bigint): Promise<boolean> {
+    return this.read(`checking license ${licenseId}`, () => this.registry.isValid(licenseId));
+  }
+
+  async isValidFor(licenseId: bigint, holder: string): Promise<boolean> {
+    return this.read(`checking license ${licenseId}`, () =>
+      this.registry.isValidFor(licenseId, holder),
+    );
+  }
+
+  /** The license a license key (or its commitment) is bound to, or `undefined`. */
+  async licenseOfKey(
+    productId: bigint,
+    key: { licenseKey: string } | { keyCommitment: string },
+  ): Promise<bigint | undefined> {
+    const commitment =
+      "licenseKey" in key ? keyCommitment(productId, key.licenseKey) : key.keyCommitment;
+    const licenseId = await this.read(`looking up a license key of product ${productId}`, () =>
+      this.registry.licenseOfKey(productId, commitment),
+    );
+    return licenseId === 0n ? undefined : licenseId;
+  }
+
+  /**
+   * The licenses `account` holds now, found from the registry's `Transfer` logs to it (paged by
+   * `pageSize` blocks), each confirmed against `ownerOf`. Includes ended licenses still recorded
+   * with it; filter on `status` / `valid` as needed.
+   */
+  async holdingsOf(
+    account: string,
+    options: { fromBlock?: number; toBlock?: number; pageSize?: number } = {},
+  ): Promise<License[]> {
+    const provider = this.provider();
+    const filter = this.registry.filters.Transfer(undefined, account);
+    const topics = await filter.getTopicFilter();
+    const logs = await getLogsPaged(
+      provider,
+      { address: await this.registry.getAddress(), topics },
+      options.fromBlock ?? this.fromBlock,
+      options.toBlock ?? (await provider.getBlockNumber()),
+      options.pageSize ?? DEFAULT_LOG_PAGE,
+    );
+    const candidates = [...new Set(logs.map((log: Log) => BigInt(log.topics[3] ?? "0x0")))];
+    const held: License[] = [];
+    for (const licenseId of candidates.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const license = await this.getLicense(licenseId);
+      if (license.holder.toLowerCase() === account.toLowerCase()) held.push(license);
+    }
+    return held;
+  }
+
+  // ------------------------------------------------------------------ market
+
+  /** Approves (or withdraws) the market as operator of all the caller's licenses. */
+  async approveMarket(approved = true): Promise<Sent> {
+    const market = this.requireMarket();
+    return this.send(
+      approved ? "approving the market" : "withdrawing the market's approval",
+      async () => this.registry.setApprovalForAll(await market.getAddress(), approved),
+    );
+  }
+
+  /** Approves the market to spend `amount` of an ERC-20 token for the caller. */
+  async approveToken(token: string, amount: bigint): Promise<Sent> {
+    const market = this.requireMarket();
+    return this.send(`approving the market to spend ${amount} of ${token}`, async () =>
+      (
+        new Contract(token, ERC20_APPROVE, this.runner) as Contract & {
+          approve: (spender: string, value: bigint) => Promise<ContractTransactionResponse>;
+        }
+      ).approve(await market.getAddress(), amount),
+    );
+  }
+
+  /** What a buyer pays for a sell order of `price` now, and the fee in it. */
+  async quote(price: bigint): Promise<{ total: bigint; fee: bigint }> {
+    const market = this.requireMarket();
+    const [total, fee] = await this.read("quoting a price", () => market.quote(price));
+    return { total, fee };
+  }
+
+  /** Signs a sell order as the connected signer (the license's holder); costs no gas. */
+  async signSellOrder(params: SellOrderParams): Promise<Signed<SellOrder>> {
+    const market = this.requireMarket();
+    const signer = this.signer();
+    const seller = await signer.getAddress();
+    const order: SellOrder = {
+      seller,
+      licenseId: params.licenseId,
+      currency: params.currency ?? ETH,
+      price: params.price,
+      expiry: params.expiry ?? (await this.now()) + DEFAULT_ORDER_LIFETIME,
+      nonce: params.nonce,
+      counter: await market.counterOf(seller),
+      declarationHash: params.declarationHash ?? ZeroHash,
+    };
+    const domain = marketDomain(this.chainId, await market.getAddress());
+    return { order, signature: await signer.signTypedData(domain, SELL_ORDER_TYPES, order) };
+  }
+
+  /** Signs a buy offer (ERC-20) as the connected signer; costs no gas. */
+  async signBuyOffer(params: BuyOfferParams): Promise<Signed<BuyOffer>> {
+    const market = this.requireMarket();
+    const signer = this.signer();
+    const buyer = await signer.getAddress();
+    const offer: BuyOffer = {
+      buyer,
+      licenseId: params.licenseId,
+      currency: params.currency,
+      price: params.price,
+      expiry: params.expiry ?? (await this.now()) + DEFAULT_ORDER_LIFETIME,
+      nonce: params.nonce,
+      counter: await market.counterOf(buyer),
+    };
+    const domain = marketDomain(this.chainId, await market.getAddress());
+    return { order: offer, signature: await signer.signTypedData(domain, BUY_OFFER_TYPES, offer) };
+  }
+
+  /**
+   * Buys a license from a signed sell order. Pays the current quote; `maxTotal` (default: that
+   * quote) bounds what may be paid if the fee rises before the transaction lands.
+   */
+  async buy(
+    signed: Signed<SellOrder>,
+    options: { maxTotal?: bigint } = {},
+  ): Promise<Sent & { total: bigint }> {
+    const market = this.requireMarket();
+    const { total } = await this.quote(signed.order.price);
+    const maxTotal = options.maxTotal ?? total;
+    const value = signed.order.currency === ETH ? total : 0n;
+    const sent = await this.send(`buying license ${signed.order.licenseId}`, () =>
+      market.buy(signed.order, signed.signature, maxTotal, { value }),
+    );
+    return { ...sent, total };
+  }
+
+  /** Buys several licenses in one transaction, all or nothing. */
+  async buyBatch(orders: Signed<SellOrder>[]): Promise<Sent & { totalEther: bigint }> {
+    const market = this.requireMarket();
+    const purchases: ILicenseMarket.PurchaseStruct[] = [];
+    let totalEther = 0n;
+    for (const signed of orders) {
+      const { total } = await this.quote(signed.order.price);
+      if (signed.order.currency === ETH) totalEther += total;
+      purchases.push({ order: signed.order, signature: signed.signature, maxTotal: total });
+    }
+    const sent = await this.send(`buying ${orders.length} licenses`, () =>
+      market.buyBatch(purchases, { value: totalEther }),
+    );
+    return { ...sent, totalEther };
+  }
+
+  /** Sells the caller's license to a signed buy offer, releasing it with `declarationHash`. */
+  async acceptOffer(
+    signed: Signed<BuyOffer>,
+    declarationHash: string,
+    options: { minProceeds?: bigint } = {},
+  ): Promise<Sent> {
+    const market = this.requireMarket();
+    return this.send(`selling license ${signed.order.licenseId} to ${signed.order.buyer}`, () =>
+      market.acceptOffer(
+        signed.order,
+        signed.signature,
+        declarationHash,
+        options.minProceeds ?? 0n,
+      ),
+    );
+  }
+
+  async cancelOrders(nonces: bigint[]): Promise<Sent> {
+    const market = this.requireMarket();
+    return this.send(`cancelling orders ${nonces.join(", ")}`, () => market.cancelOrders(nonces));
+  }
+
+  async cancelAllOrders(): Promise<Sent> {
+    const market = this.requireMarket();
+    return this.send("cancelling all orders", () => market.cancelAllOrders());
+  }
+
+  /** The ETH the market owes `account` (fees, refused payments). */
+  async owed(account: string): Promise<bigint> {
+    const market = this.requireMarket();
+    return this.read("reading what the market owes", () => market.owed(account));
+  }
+
+  /** Withdraws what the market owes the caller, to itself or to `to`. */
+  async withdraw(to?: string): Promise<Sent> {
+    const market = this.requireMarket();
+    return this.send("withdrawing from the market", () =>
+      to === undefined ? market.withdraw() : market.withdrawTo(to),
+    );
+  }
+
+  /** Whether `maker`'s nonce was filled or cancelled. */
+  async isNonceUsed(maker: string, nonce: bigint): Promise<boolean> {
+    const market = this.requireMarket();
+    return this.read("reading a nonce", () => market.isNonceUsed(maker, nonce));
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  /** The connected signer's address. */
+  async account(): Promise<string> {
+    return this.signer().getAddress();
+  }
+
+  private signer(): Signer {
+    const runner = this.runner as Partial<Signer>;
+    if (typeof runner.signTypedData !== "function" || typeof runner.getAddress !== "function") {
+      throw new LedgerError(
+        "NoSigner",
+        "this needs a signer (an account), not a read-only provider",
+      );
+    }
+    return runner as Signer;
+  }
+
+  private provider(): Provider {
+    const provider = this.runner.provider;
+    if (provider === null || provider === undefined) {
+      throw new LedgerError("NoProvider", "the signer is not connected to a network");
+    }
+    return provider;
+  }
+
+  private requireMarket(): LicenseMarket {
+    if (this.market === undefined) {
+      throw new UnknownDeploymentError(
+        "this deployment has no market: deploy it, or pass the market's address",
+        {},
+      );
+    }
+    return this.market;
+  }
+
+  private async now(): Promise<bigint> {
+    const block = await this.provider().getBlock("latest");
+    return BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000));
+  }
+
+  private async read<T>(doing: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw toLedgerError(error, doing);
+    }
+  }
+
+  /** Sends a transaction (ethers estimates it first, so a refusal surfaces before sending). */
+  private async send(
+    doing: string,
+    call: () => Promise<ContractTransactionResponse>,
+  ): Promise<Sent> {
+    let account: string | undefined;
+    try {
+      account = await (this.runner as Partial<Signer>).getAddress?.();
+      const response = await call();
+      const receipt = await response.wait();
+      if (receipt === null)
+        throw new LedgerError("NoReceipt", `${doing}: no receipt for ${response.hash}`);
+      return {
+        hash: receipt.hash,
+        blockNumber: receipt.blockNumber,
+        gasUsed: receipt.gasUsed,
+        receipt,
+      };
+    } catch (error) {
+      throw toLedgerError(error, doing, account);
+    }
+  }
+
+  private eventArgs(sent: Sent, event: string, arg: string): bigint[] {
+    return this.logArgs(sent.receipt.logs, event, arg);
+  }
+
+  private logArgs(logs: readonly Log[], event: string, arg: string): bigint[] {
+    const values: bigint[] = [];
+    const registryAddress = this.registry.target.toString().toLowerCase();
+    for (const log of logs) {
+      if (log.address.toLowerCase() !== registryAddress) continue;
+      const parsed = this.registry.interface.parseLog(log);
+      if (parsed?.name === event) values.push(parsed.args.getValue(arg) as bigint);
+    }
+    return values;
+  }
+
+  private eventArg(sent: Sent, event: string, arg: string): bigint {
+    const [value] = this.eventArgs(sent, event, arg);
+    if (value === undefined) {
+      throw new LedgerError("MissingEvent", `transaction ${sent.hash} emitted no ${event}`);
+    }
+    return value;
+  }
+}
