@@ -6,6 +6,7 @@ export * from "./batch.js";
 export * from "./deployments.js";
 export * from "./errors.js";
 export * from "./hashing.js";
+export * from "./history.js";
 export * from "./ledger.js";
 export * from "./logs.js";
 export * from "./orders.js";

@@ -24,6 +24,7 @@ import {
   toLedgerError,
 } from "./errors.js";
 import { keyCommitment } from "./hashing.js";
+import { licenseEvents, type HistoryEvent } from "./history.js";
 import { getLogsPaged } from "./logs.js";
 import {
   BUY_OFFER_TYPES,
@@ -557,6 +558,41 @@ export class LicenseLedger {
       if (license.holder.toLowerCase() === account.toLowerCase()) held.push(license);
     }
     return held;
+  }
+
+  /**
+   * The recorded life of a license from the logs alone, oldest first: when it was split from a
+   * volume license, its parents' events up to the split come first (`licenseId` on each event
+   * says whose it is), then its own. Sales on the market appear as `LicenseSold` with price and
+   * currency next to the `Transfer` of the same transaction.
+   */
+  async history(
+    licenseId: bigint,
+    options: { fromBlock?: number; toBlock?: number; pageSize?: number } = {},
+  ): Promise<HistoryEvent[]> {
+    const provider = this.provider();
+    const range = {
+      fromBlock: options.fromBlock ?? this.fromBlock,
+      toBlock: options.toBlock ?? (await provider.getBlockNumber()),
+      pageSize: options.pageSize ?? DEFAULT_LOG_PAGE,
+    };
+    const own = await this.read(`reading the history of license ${licenseId}`, () =>
+      licenseEvents(provider, this.registry, this.market, licenseId, range),
+    );
+    const birth = own.find((e) => e.event === "LicenseSplit" && e.args.childId === licenseId);
+    if (birth === undefined) return own;
+    const parentId = birth.args.parentId as bigint;
+    const parent = await this.history(parentId, { ...options, toBlock: birth.blockNumber });
+    const upToSplit = parent.filter(
+      (e) =>
+        e.blockNumber < birth.blockNumber ||
+        (e.blockNumber === birth.blockNumber && e.logIndex <= birth.logIndex),
+    );
+    const beforeBirth = upToSplit.filter(
+      (e) =>
+        !(e.event === "LicenseSplit" && e.licenseId === parentId && e.args.childId !== licenseId),
+    );
+    return [...beforeBirth, ...own.filter((e) => e !== birth)];
   }
 
   // ------------------------------------------------------------------ market
