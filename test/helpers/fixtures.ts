@@ -5,12 +5,18 @@ import type {
   LicenseRegistry,
   MockContractWallet,
   MockERC20,
+  MockFeeOnTransferToken,
+  MockReentrantToken,
+  MockSellerWallet,
 } from "../../typechain-types/index.js";
 import {
   LicenseMarket__factory,
   LicenseRegistry__factory,
   MockContractWallet__factory,
   MockERC20__factory,
+  MockFeeOnTransferToken__factory,
+  MockReentrantToken__factory,
+  MockSellerWallet__factory,
 } from "../../typechain-types/index.js";
 import {
   ADMIN_DELAY,
@@ -199,4 +205,69 @@ export async function marketFixture(): Promise<MarketFixture> {
     await usdc.connect(account).approve(marketAddress, ethers.MaxUint256);
   }
   return { ...f, market, usdc, feeRecipient, marketAddress };
+}
+
+export interface MarketWalletsFixture extends MarketFixture {
+  /** A 2-of-2 multisig (owners: `holder` and `stranger`) holding `multisigLicense`; it approved
+   * the market for its licenses through two owner approvals. It has no `receive`. */
+  multisig: MockContractWallet;
+  multisigLicense: bigint;
+  /** A one-key contract wallet of `dealer` (ERC-1271) holding two volume licenses; it approved
+   * the market for them. It accepts ETH until a test sets another mode. */
+  sellerWallet: MockSellerWallet;
+  sellerWalletLicenses: readonly [bigint, bigint];
+}
+
+/** The market fixture plus two contract-wallet sellers: a company multisig and a one-key wallet. */
+export async function marketWalletsFixture(): Promise<MarketWalletsFixture> {
+  const f = await marketFixture();
+  const { registry, publisher, holder, stranger, dealer, marketAddress } = f;
+  const registryAddress = await registry.getAddress();
+  const approveMarket = registry.interface.encodeFunctionData("setApprovalForAll", [
+    marketAddress,
+    true,
+  ]);
+
+  const multisig = await new MockContractWallet__factory(f.admin).deploy(
+    [holder.address, stranger.address],
+    2,
+  );
+  const multisigAddress = await multisig.getAddress();
+  await registry.connect(publisher).issue(f.volume, multisigAddress, 10, 0);
+  await multisig.connect(holder).approveCall(registryAddress, approveMarket);
+  await multisig.connect(stranger).approveCall(registryAddress, approveMarket);
+  await multisig.connect(holder).execute(registryAddress, approveMarket);
+
+  const sellerWallet = await new MockSellerWallet__factory(f.admin).deploy(dealer.address);
+  const sellerWalletAddress = await sellerWallet.getAddress();
+  await registry.connect(publisher).issue(f.volume, sellerWalletAddress, 3, 0);
+  await registry.connect(publisher).issue(f.volume, sellerWalletAddress, 4, 0);
+  await sellerWallet.connect(dealer).execute(registryAddress, approveMarket);
+
+  return {
+    ...f,
+    multisig,
+    multisigLicense: licenseIdOf(f.volume, 3),
+    sellerWallet,
+    sellerWalletLicenses: [licenseIdOf(f.volume, 4), licenseIdOf(f.volume, 5)],
+  };
+}
+
+export interface HostileTokensFixture extends MarketFixture {
+  /** Calls back into a target of the test's choice inside `transferFrom`. */
+  reentrantToken: MockReentrantToken;
+  /** Burns 1% of every transfer. */
+  feeOnTransferToken: MockFeeOnTransferToken;
+}
+
+/** The market fixture plus two hostile ERC-20s that `buyer` holds and approved the market for. */
+export async function hostileTokensFixture(): Promise<HostileTokensFixture> {
+  const f = await marketFixture();
+  const reentrantToken = await new MockReentrantToken__factory(f.admin).deploy();
+  const feeOnTransferToken = await new MockFeeOnTransferToken__factory(f.admin).deploy();
+  for (const token of [reentrantToken, feeOnTransferToken]) {
+    await token.mint(f.buyer.address, 1_000_000n * 10n ** 18n);
+    await token.connect(f.buyer).approve(f.marketAddress, ethers.MaxUint256);
+  }
+  return { ...f, reentrantToken, feeOnTransferToken };
 }
