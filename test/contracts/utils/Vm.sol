@@ -12,6 +12,7 @@ interface Vm {
     function startPrank(address msgSender) external;
     function stopPrank() external;
     function warp(uint256 newTimestamp) external;
+    function chainId(uint256 newChainId) external;
     function roll(uint256 newHeight) external;
     function deal(address account, uint256 newBalance) external;
     function addr(uint256 privateKey) external pure returns (address keyAddr);
