@@ -140,7 +140,7 @@ export async function runBatch(
 
   // 1. Settle what an earlier run left: done, done on chain, or to send again (same nonce).
   const resend: { step: BatchStep; nonce: number }[] = [];
-  const latestNonce = await provider.getTransactionCount(from, "latest");
+  const latestNonce = await settledNonce(provider, from, journal);
   for (const step of steps) {
     const record = journal.get(step.key);
     if (record === undefined) continue;
@@ -204,7 +204,10 @@ export async function runBatch(
     let response: TransactionResponse;
     try {
       const request = { ...(await item.step.request()), from, nonce: item.nonce };
-      const populated = await signer.populateTransaction(request); // estimates: refusals surface here
+      const populated = await signer.populateTransaction(request);
+      // Estimate before journaling, so a refused step is never recorded as sent (some signers,
+      // Hardhat's among them, do not estimate in populateTransaction).
+      populated.gasLimit ??= await signer.estimateGas(populated);
       const sinceBlock = await provider.getBlockNumber();
       write({ key: item.step.key, state: "sending", nonce: item.nonce, sinceBlock });
       response = await signer.sendTransaction(populated);
@@ -248,6 +251,38 @@ export async function runBatch(
     sent,
     resumed,
   };
+}
+
+/** How long a rerun waits for a journaled transaction that is still pending to be mined. */
+const PENDING_WAIT_MS = 120_000;
+
+/**
+ * The account's mined nonce once no journaled, unconfirmed transaction is still pending: a rerun
+ * must not send a step again while its first transaction can still be mined (nodes refuse the
+ * copy as "already known"), so it waits for the pending ones to settle.
+ */
+async function settledNonce(
+  provider: Provider,
+  from: string,
+  journal: Map<string, StepRecord>,
+): Promise<number> {
+  const open = [...journal.values()].flatMap((r) =>
+    r.nonce === undefined || r.confirmedHash !== undefined ? [] : [r.nonce],
+  );
+  const deadline = Date.now() + PENDING_WAIT_MS;
+  for (;;) {
+    const latest = await provider.getTransactionCount(from, "latest");
+    const pending = await provider.getTransactionCount(from, "pending");
+    if (!open.some((n) => n >= latest && n < pending)) return latest;
+    if (Date.now() > deadline) {
+      throw new LedgerError(
+        "StepPending",
+        `a transaction of this batch from ${from} is still pending after ${PENDING_WAIT_MS / 1000} s: wait until it is mined or dropped, then rerun`,
+        { from },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 async function firstReceipt(

@@ -48,15 +48,15 @@ export function loadDeployment(
       { network, path },
     );
   }
-  let record: DeploymentRecord;
+  let record: DeploymentRecord | null;
   try {
-    record = JSON.parse(readFileSync(path, "utf8")) as DeploymentRecord;
+    record = JSON.parse(readFileSync(path, "utf8")) as DeploymentRecord | null;
   } catch (cause) {
     throw new UnknownDeploymentError(`${path} is not valid JSON`, { network, path }, cause);
   }
   if (
-    typeof record.chainId !== "number" ||
-    typeof record.contracts?.LicenseRegistry?.address !== "string"
+    typeof record?.chainId !== "number" ||
+    typeof record?.contracts?.LicenseRegistry?.address !== "string"
   ) {
     throw new UnknownDeploymentError(
       `${path} is not a License Ledger deployment record (no chain id or registry address)`,

@@ -289,6 +289,26 @@ function revertData(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether a node's error (Hardhat's, geth's, anvil's wording, however nested) is about funds. */
+function saysInsufficientFunds(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== null && typeof current === "object"; depth++) {
+    const node = current as {
+      message?: unknown;
+      info?: { error?: { message?: unknown } };
+      error?: unknown;
+      cause?: unknown;
+    };
+    for (const text of [node.message, node.info?.error?.message]) {
+      if (typeof text === "string" && /insufficient funds|doesn't have enough funds/i.test(text)) {
+        return true;
+      }
+    }
+    current = node.error ?? node.cause;
+  }
+  return false;
+}
+
 /**
  * Turns any error from a contract call or transaction into a `LedgerError`: a decoded custom
  * error with its sentence, insufficient funds, or (for anything else) a `LedgerError` whose
@@ -306,6 +326,7 @@ export function toLedgerError(error: unknown, doing: string, account?: string): 
     const reason = error.reason ?? error.shortMessage;
     return new LedgerError("CallFailed", `${doing} failed: ${reason}`, {}, { cause: error });
   }
+  if (saysInsufficientFunds(error)) return new InsufficientFundsError(account, error);
   const message = error instanceof Error ? error.message : String(error);
   return new LedgerError("Failed", `${doing} failed: ${message}`, {}, { cause: error });
 }

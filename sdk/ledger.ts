@@ -374,7 +374,7 @@ export class LicenseLedger {
     options: BatchOptions,
   ): Promise<BatchResult> {
     const steps: BatchStep[] = items.map((item) => ({
-      key: `transfer:${item.licenseId}:${item.to.toLowerCase()}`,
+      key: `transfer:${item.licenseId}:${item.to.toLowerCase()}:${(item.declarationHash ?? ZeroHash).slice(0, 18)}`,
       description: `transferring license ${item.licenseId} to ${item.to}`,
       request: async () =>
         item.declarationHash !== undefined && item.declarationHash !== ZeroHash
@@ -398,7 +398,7 @@ export class LicenseLedger {
     options: BatchOptions,
   ): Promise<BatchResult> {
     const steps: BatchStep[] = items.map((item) => ({
-      key: `revoke:${item.licenseId}`,
+      key: `revoke:${item.licenseId}:${item.reasonCode}:${item.evidenceHash.slice(0, 18)}`,
       description: `revoking license ${item.licenseId}`,
       request: () =>
         this.registry.revoke.populateTransaction(
@@ -797,6 +797,12 @@ export class LicenseLedger {
     doing: string,
     call: () => Promise<ContractTransactionResponse>,
   ): Promise<Sent> {
+    if (typeof (this.runner as Partial<Signer>).sendTransaction !== "function") {
+      throw new LedgerError(
+        "NoSigner",
+        `${doing} needs a signer (an account), not a read-only provider`,
+      );
+    }
     let account: string | undefined;
     try {
       account = await (this.runner as Partial<Signer>).getAddress?.();
