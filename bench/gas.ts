@@ -9,6 +9,7 @@ import {
   PlainERC721__factory,
   SoladyERC721Ref__factory,
 } from "../typechain-types/index.js";
+import { BUY_OFFER_TYPES, SELL_ORDER_TYPES, marketDomain } from "../sdk/orders.js";
 import { floorOf } from "./floor.js";
 
 export interface OperationResult {
@@ -25,31 +26,6 @@ export interface GasResults {
 }
 
 const ZERO = "0x" + "00".repeat(32);
-
-/** EIP-712 types of the market's orders (as `SELL_ORDER_TYPEHASH` / `BUY_OFFER_TYPEHASH`). */
-export const SELL_ORDER_TYPES = {
-  SellOrder: [
-    { name: "seller", type: "address" },
-    { name: "licenseId", type: "uint256" },
-    { name: "currency", type: "address" },
-    { name: "price", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "counter", type: "uint256" },
-    { name: "declarationHash", type: "bytes32" },
-  ],
-};
-export const BUY_OFFER_TYPES = {
-  BuyOffer: [
-    { name: "buyer", type: "address" },
-    { name: "licenseId", type: "uint256" },
-    { name: "currency", type: "address" },
-    { name: "price", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "counter", type: "uint256" },
-  ],
-};
 
 /** A batch request for one perpetual seat with no key and no evidence: what the bench issues. */
 export function oneSeat(holder: string) {
@@ -265,6 +241,7 @@ async function measureMarket(
   const order = (licenseId: bigint, nonce: bigint, currency: string, price: bigint) => ({
     seller: holder.address,
     licenseId,
+    licenseMoves: 0n,
     currency,
     price,
     expiry: 2n ** 40n,
@@ -294,6 +271,7 @@ async function measureMarket(
   const offer = {
     buyer: buyer.address,
     licenseId: next(4n),
+    licenseMoves: 0n,
     currency: usdcAddress,
     price: 240n * 10n ** 6n,
     expiry: 2n ** 40n,

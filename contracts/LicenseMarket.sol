@@ -62,11 +62,11 @@ contract LicenseMarket is
     uint256 public constant ETH_TRANSFER_GAS = 50_000;
     /// @notice EIP-712 type hash of `SellOrder`.
     bytes32 public constant SELL_ORDER_TYPEHASH = keccak256(
-        "SellOrder(address seller,uint256 licenseId,address currency,uint256 price,uint256 expiry,uint256 nonce,uint256 counter,bytes32 declarationHash)"
+        "SellOrder(address seller,uint256 licenseId,uint256 licenseMoves,address currency,uint256 price,uint256 expiry,uint256 nonce,uint256 counter,bytes32 declarationHash)"
     );
     /// @notice EIP-712 type hash of `BuyOffer`.
     bytes32 public constant BUY_OFFER_TYPEHASH = keccak256(
-        "BuyOffer(address buyer,uint256 licenseId,address currency,uint256 price,uint256 expiry,uint256 nonce,uint256 counter)"
+        "BuyOffer(address buyer,uint256 licenseId,uint256 licenseMoves,address currency,uint256 price,uint256 expiry,uint256 nonce,uint256 counter)"
     );
 
     uint256 private constant _BPS_DENOMINATOR = 10_000;
@@ -181,7 +181,14 @@ contract LicenseMarket is
         proceeds = offer.price - feeAmount;
         if (proceeds < minProceeds) revert MarketProceedsBelowMin(proceeds, minProceeds);
 
-        _moveLicense(msg.sender, offer.buyer, offer.licenseId, declarationHash);
+        _moveLicense(
+            msg.sender,
+            offer.buyer,
+            offer.licenseId,
+            offer.licenseMoves,
+            offer.currency,
+            declarationHash
+        );
         _pay(offer.currency, offer.buyer, msg.sender, proceeds, feeAmount, fee_.recipient);
         emit LicenseSold(
             offer.licenseId,
@@ -214,12 +221,17 @@ contract LicenseMarket is
 
     /// @inheritdoc ILicenseMarket
     function withdraw() external nonReentrant {
-        _withdraw(payable(msg.sender));
+        _withdraw(msg.sender, payable(msg.sender));
     }
 
     /// @inheritdoc ILicenseMarket
     function withdrawTo(address payable to) external nonReentrant {
-        _withdraw(to);
+        _withdraw(msg.sender, to);
+    }
+
+    /// @inheritdoc ILicenseMarket
+    function withdrawFor(address payable account) external nonReentrant {
+        _withdraw(account, account);
     }
 
     // ------------------------------------------------------------------ admin
@@ -297,7 +309,14 @@ contract LicenseMarket is
             }
         }
 
-        _moveLicense(order.seller, msg.sender, order.licenseId, order.declarationHash);
+        _moveLicense(
+            order.seller,
+            msg.sender,
+            order.licenseId,
+            order.licenseMoves,
+            order.currency,
+            order.declarationHash
+        );
         _pay(order.currency, msg.sender, order.seller, order.price, feeAmount, fee_.recipient);
         emit LicenseSold(
             order.licenseId,
@@ -346,16 +365,23 @@ contract LicenseMarket is
 
     /// @dev Moves license `licenseId` from `seller` to `buyer` through the registry, which checks
     /// every resale rule: released with `declarationHash` in the same call, or (hash 0) moved as
-    /// the seller already released it. The registry's refusals bubble up unchanged, except the
-    /// token base's argument-less approval error, which gets the seller and license named.
+    /// the seller already released it. The order must name the license's current move count, so
+    /// it cannot outlive the holding it was signed in. The registry's refusals bubble up
+    /// unchanged, except the token base's argument-less approval error, which gets the seller and
+    /// license named.
     function _moveLicense(
         address seller,
         address buyer,
         uint256 licenseId,
+        uint256 licenseMoves,
+        address currency,
         bytes32 declarationHash
     ) private {
-        address holder = IERC721(_registry).ownerOf(licenseId);
+        // The registry's licenses are no currency (their transferFrom matches ERC-20's).
+        if (currency == _registry) revert MarketCurrencyInvalid(currency);
+        (address holder, uint256 moves) = ILicenseRegistry(_registry).holdingOf(licenseId);
         if (holder != seller) revert MarketSellerNotHolder(licenseId, seller, holder);
+        if (moves != licenseMoves) revert MarketLicenseMoved(licenseId, licenseMoves, moves);
         bytes memory move =
             declarationHash == bytes32(0)
                 ? abi.encodeCall(IERC721.transferFrom, (seller, buyer, licenseId))
@@ -423,17 +449,24 @@ contract LicenseMarket is
         }
     }
 
-    function _withdraw(address payable to) private {
-        uint256 amount = _owed[msg.sender];
-        if (amount == 0) revert MarketNothingOwed(msg.sender);
-        _owed[msg.sender] = 0;
-        emit Withdrawn(msg.sender, to, amount);
+    /// @dev Pays out everything owed to `account`, to `to` (the account itself, or where the
+    /// account asked), with all the gas the caller gives.
+    function _withdraw(address account, address payable to) private {
+        uint256 amount = _owed[account];
+        if (amount == 0) revert MarketNothingOwed(account);
+        if (to == address(0)) revert MarketWithdrawalFailed(to, amount);
+        _owed[account] = 0;
+        emit Withdrawn(account, to, amount);
         if (!LowLevelCall.callNoReturn(to, amount, "")) revert MarketWithdrawalFailed(to, amount);
     }
 
     function _setFee(address recipient, uint16 bps) private {
         if (bps > MAX_FEE_BPS) revert MarketFeeTooHigh(bps, MAX_FEE_BPS);
-        if (bps != 0 && recipient == address(0)) revert MarketFeeRecipientMissing();
+        if (
+            (bps != 0 && recipient == address(0)) ||
+            recipient == address(this) ||
+            recipient == _registry
+        ) revert MarketFeeRecipientInvalid(recipient);
         _fee = FeeConfig(recipient, bps);
         emit FeeUpdated(recipient, bps);
     }

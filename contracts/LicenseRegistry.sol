@@ -326,18 +326,19 @@ contract LicenseRegistry is
     }
 
     /// @inheritdoc ILicenseRegistry
-    /// @dev One read and one write of the license slot: released and at once active again for
-    /// `to`, the license's stored state ends as it began, so only the holder changes. The move
-    /// rules are checked here against the released state, and the transfer hook is told (in
-    /// transient storage, with no external call in between) not to check them a second time.
+    /// @dev One read of the license slot: released and at once active again for `to`, the
+    /// license's stored state ends as it began but for the move count, written here (the token
+    /// base's holder write then hits the same, already written slot: 100 gas). The move rules
+    /// are checked here against the released state, and the transfer hook is told (in transient
+    /// storage, with no external call in between) not to check them a second time.
     /// No `MetadataUpdate`: the `Transfer` event already tells wallets to refresh.
     function releaseAndTransfer(address to, uint256 licenseId, bytes32 declarationHash) external {
         _checkNotPaused(_counters.pausedUntil);
         address holder = _holderOf(licenseId);
         LicenseData data = _dataOf(licenseId);
-        LicenseRules.checkRelease(licenseId, data, block.timestamp, declarationHash);
-        LicenseRules.checkMove(licenseId, data.withStatus(LicenseStatus.Released), block.timestamp);
+        LicenseRules.checkReleaseAndMove(licenseId, data, block.timestamp, declarationHash);
         emit LicenseReleased(licenseId, LicenseIds.productId(licenseId), holder, declarationHash);
+        _writeData(licenseId, data.withMoveCounted());
         _moveAlreadyChecked = true;
         // Reverts unless the caller is the holder or approved by it.
         _transfer(msg.sender, holder, to, licenseId);
@@ -488,6 +489,12 @@ contract LicenseRegistry is
     }
 
     /// @inheritdoc ILicenseRegistry
+    function holdingOf(uint256 licenseId) external view returns (address holder, uint256 moves) {
+        holder = _holderOf(licenseId);
+        moves = _dataOf(licenseId).moves();
+    }
+
+    /// @inheritdoc ILicenseRegistry
     function licenseOfKey(
         uint256 productId,
         bytes32 keyCommitment
@@ -511,7 +518,8 @@ contract LicenseRegistry is
             valid: LicenseRules.isValid(data, block.timestamp),
             transferable: data.transferable(),
             splittable: data.splittable(),
-            attestationRequired: data.attestationRequired()
+            attestationRequired: data.attestationRequired(),
+            moves: data.moves()
         });
     }
 

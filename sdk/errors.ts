@@ -224,6 +224,9 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
     `the signature is not ${s(a.maker)}'s for this order on this market and chain`,
   MarketSellerNotHolder: (a) =>
     `license ${s(a.licenseId)} is held by ${s(a.holder)}, not by the seller ${s(a.seller)}: the order is void`,
+  MarketLicenseMoved: (a) =>
+    `license ${s(a.licenseId)} has changed hands since the order was signed (at move ${s(a.orderMoves)}, now ${s(a.currentMoves)}): the order is void`,
+  MarketCurrencyInvalid: (a) => `${s(a.currency)} cannot be used as a currency`,
   MarketNotApproved: (a) =>
     `license ${s(a.licenseId)} cannot be sold on the market: its holder ${s(a.holder)} has not approved the market (setApprovalForAll)`,
   MarketTotalAboveMax: (a) =>
@@ -236,10 +239,11 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
   MarketTokenAmountMismatch: (a) =>
     `the token ${s(a.token)} delivered ${s(a.received)} instead of ${s(a.expected)} to ${s(a.recipient)}: fee-on-transfer tokens are refused`,
   MarketFeeTooHigh: (a) => `a fee of ${s(a.bps)} basis points is above the cap of ${s(a.maxBps)}`,
-  MarketFeeRecipientMissing: () => `a fee needs a recipient`,
+  MarketFeeRecipientInvalid: (a) =>
+    `${s(a.recipient)} cannot receive the fees (not the zero address, the market or the registry)`,
   MarketNothingOwed: (a) => `the market owes ${s(a.account)} nothing`,
   MarketWithdrawalFailed: (a) =>
-    `sending ${formatUnits(BigInt(s(a.amount)), 18)} ETH to ${s(a.to)} failed: choose an address that accepts ETH`,
+    `sending ${formatUnits(BigInt(s(a.amount)), 18)} ETH to ${s(a.to)} failed: choose another address, one that accepts ETH`,
   MarketBatchEmpty: () => `a batch purchase needs at least one order`,
   MarketRegistryInvalid: (a) => `${s(a.registry)} is not a deployed registry`,
   ReentrancyGuardReentrantCall: () =>

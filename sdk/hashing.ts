@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 
 import { AbiCoder, keccak256, sha256 } from "ethers";
 
+import { LedgerError } from "./errors.js";
+
 /**
  * The one scheme for document hashes (declarations, evidence, reasons): the SHA-256 of the
  * document's bytes, exactly as stored, as a 0x-prefixed bytes32. Anyone can recompute it
@@ -13,7 +15,18 @@ export function hashDocument(bytes: Uint8Array): string {
 
 /** `hashDocument` of a file's contents. */
 export async function hashDocumentFile(path: string): Promise<string> {
-  return hashDocument(await readFile(path));
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (cause) {
+    throw new LedgerError(
+      "DocumentUnreadable",
+      `cannot read the document ${path}`,
+      { path },
+      { cause },
+    );
+  }
+  return hashDocument(bytes);
 }
 
 /** Version tag of the key-commitment scheme, hashed into every commitment. */

@@ -86,6 +86,8 @@ export interface License {
   seats: bigint;
   /** 0n for a perpetual license, else unix seconds. */
   validUntil: bigint;
+  /** How many times the license changed hands (modulo 2^15). */
+  moves: bigint;
   status: LicenseStatusName;
   suspended: boolean;
   attested: boolean;
@@ -148,8 +150,12 @@ export interface ConnectOptions {
   registry?: string;
   /** The market's address, instead of (or overriding) the deployment record's. */
   market?: string;
+  /** First block of log scans (default: the registry's deployment block from the record, else 0). */
+  fromBlock?: number;
 }
 
+/** Parallel `getLicense` requests when confirming holdings. */
+const HOLDINGS_CONCURRENCY = 8;
 const ERC20_APPROVE = ["function approve(address spender, uint256 value) returns (bool)"];
 const DEFAULT_ORDER_LIFETIME = 30n * 24n * 3600n;
 /** Blocks per `eth_getLogs` request when scanning history (public RPCs limit the range). */
@@ -230,7 +236,8 @@ export class LicenseLedger {
         ? undefined
         : LicenseMarket__factory.connect(marketAddress, runner);
     const fromBlock =
-      options.registry === undefined ? (record?.contracts.LicenseRegistry.block ?? 0) : 0;
+      options.fromBlock ??
+      (options.registry === undefined ? (record?.contracts.LicenseRegistry.block ?? 0) : 0);
     return new LicenseLedger(runner, registry, market, chainId, fromBlock);
   }
 
@@ -330,7 +337,9 @@ export class LicenseLedger {
   /**
    * Issues many licenses of one product from rows (a CSV, say) in `issueBatch` transactions of
    * `chunkSize` rows, journaled: rerunning with the same journal after a crash issues only what
-   * is missing, never a row twice. Returns the ids in row order.
+   * is missing, never a row twice. Returns the ids in row order. Each transaction's journal key
+   * includes a digest of its rows, so a rerun must pass the same rows and `chunkSize` (fixed
+   * dates, not "90 days from now"); other rows against an old journal are refused.
    */
   async issueMany(
     productId: bigint,
@@ -498,6 +507,7 @@ export class LicenseLedger {
       holder: v.holder,
       seats: v.seats,
       validUntil: v.validUntil,
+      moves: v.moves,
       status: LICENSE_STATUSES[Number(v.status)] ?? "active",
       suspended: v.suspended,
       attested: v.attested,
@@ -551,11 +561,18 @@ export class LicenseLedger {
       options.toBlock ?? (await provider.getBlockNumber()),
       options.pageSize ?? DEFAULT_LOG_PAGE,
     );
-    const candidates = [...new Set(logs.map((log: Log) => BigInt(log.topics[3] ?? "0x0")))];
+    const candidates = [...new Set(logs.map((log: Log) => BigInt(log.topics[3] ?? "0x0")))].sort(
+      (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+    );
     const held: License[] = [];
-    for (const licenseId of candidates.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const license = await this.getLicense(licenseId);
-      if (license.holder.toLowerCase() === account.toLowerCase()) held.push(license);
+    // Confirm each candidate against the registry, a few requests at a time.
+    for (let i = 0; i < candidates.length; i += HOLDINGS_CONCURRENCY) {
+      const licenses = await Promise.all(
+        candidates.slice(i, i + HOLDINGS_CONCURRENCY).map((id) => this.getLicense(id)),
+      );
+      for (const license of licenses) {
+        if (license.holder.toLowerCase() === account.toLowerCase()) held.push(license);
+      }
     }
     return held;
   }
@@ -630,9 +647,13 @@ export class LicenseLedger {
     const market = this.requireMarket();
     const signer = this.signer();
     const seller = await signer.getAddress();
+    const [, licenseMoves] = await this.read(`reading license ${params.licenseId}`, () =>
+      this.registry.holdingOf(params.licenseId),
+    );
     const order: SellOrder = {
       seller,
       licenseId: params.licenseId,
+      licenseMoves,
       currency: params.currency ?? ETH,
       price: params.price,
       expiry: params.expiry ?? (await this.now()) + DEFAULT_ORDER_LIFETIME,
@@ -649,9 +670,13 @@ export class LicenseLedger {
     const market = this.requireMarket();
     const signer = this.signer();
     const buyer = await signer.getAddress();
+    const [, licenseMoves] = await this.read(`reading license ${params.licenseId}`, () =>
+      this.registry.holdingOf(params.licenseId),
+    );
     const offer: BuyOffer = {
       buyer,
       licenseId: params.licenseId,
+      licenseMoves,
       currency: params.currency,
       price: params.price,
       expiry: params.expiry ?? (await this.now()) + DEFAULT_ORDER_LIFETIME,
@@ -696,20 +721,21 @@ export class LicenseLedger {
     return { ...sent, totalEther };
   }
 
-  /** Sells the caller's license to a signed buy offer, releasing it with `declarationHash`. */
+  /**
+   * Sells the caller's license to a signed buy offer, releasing it with `declarationHash`.
+   * `minProceeds` (default: the offer's price less today's fee) bounds a fee raised meanwhile.
+   */
   async acceptOffer(
     signed: Signed<BuyOffer>,
     declarationHash: string,
     options: { minProceeds?: bigint } = {},
   ): Promise<Sent> {
     const market = this.requireMarket();
+    // By default the seller accepts no less than the offer pays at today's fee.
+    const minProceeds =
+      options.minProceeds ?? signed.order.price - (await this.quote(signed.order.price)).fee;
     return this.send(`selling license ${signed.order.licenseId} to ${signed.order.buyer}`, () =>
-      market.acceptOffer(
-        signed.order,
-        signed.signature,
-        declarationHash,
-        options.minProceeds ?? 0n,
-      ),
+      market.acceptOffer(signed.order, signed.signature, declarationHash, minProceeds),
     );
   }
 

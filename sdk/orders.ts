@@ -1,9 +1,13 @@
 import { ZeroAddress, ZeroHash, type TypedDataDomain } from "ethers";
 
+import { LedgerError } from "./errors.js";
+
 /** A holder's signed offer to sell a license (mirrors `ILicenseMarket.SellOrder`). */
 export interface SellOrder {
   seller: string;
   licenseId: bigint;
+  /** The license's move count when signing (`holdingOf`): the order dies when the license moves. */
+  licenseMoves: bigint;
   /** `ETH` (the zero address) or an ERC-20 token address. */
   currency: string;
   /** What the seller receives, exactly; the buyer pays it plus the fee. */
@@ -20,6 +24,8 @@ export interface SellOrder {
 export interface BuyOffer {
   buyer: string;
   licenseId: bigint;
+  /** The license's move count when signing: the offer dies when the license moves. */
+  licenseMoves: bigint;
   currency: string;
   /** What the buyer pays, exactly; the seller receives it less the fee. */
   price: bigint;
@@ -41,6 +47,7 @@ export const SELL_ORDER_TYPES = {
   SellOrder: [
     { name: "seller", type: "address" },
     { name: "licenseId", type: "uint256" },
+    { name: "licenseMoves", type: "uint256" },
     { name: "currency", type: "address" },
     { name: "price", type: "uint256" },
     { name: "expiry", type: "uint256" },
@@ -53,6 +60,7 @@ export const BUY_OFFER_TYPES = {
   BuyOffer: [
     { name: "buyer", type: "address" },
     { name: "licenseId", type: "uint256" },
+    { name: "licenseMoves", type: "uint256" },
     { name: "currency", type: "address" },
     { name: "price", type: "uint256" },
     { name: "expiry", type: "uint256" },
@@ -75,12 +83,29 @@ export function orderToJson<T extends object>(signed: Signed<T>): string {
   );
 }
 
-const BIGINT_FIELDS = ["licenseId", "price", "expiry", "nonce", "counter"] as const;
+const BIGINT_FIELDS = ["licenseId", "licenseMoves", "price", "expiry", "nonce", "counter"] as const;
 
-/** Reads a signed order written by `orderToJson`. */
+/** Reads a signed order written by `orderToJson`; anything else is an `InvalidOrder` error. */
 export function orderFromJson<T extends SellOrder | BuyOffer>(json: string): Signed<T> {
-  const parsed = JSON.parse(json) as { order: Record<string, unknown>; signature: string };
-  const order: Record<string, unknown> = { ...parsed.order };
-  for (const field of BIGINT_FIELDS) order[field] = BigInt(String(order[field]));
+  const invalid = (why: string, cause?: unknown) =>
+    new LedgerError("InvalidOrder", `this is not a complete signed order: ${why}`, {}, { cause });
+  let parsed: { order?: unknown; signature?: unknown };
+  try {
+    parsed = JSON.parse(json) as { order?: unknown; signature?: unknown };
+  } catch (cause) {
+    throw invalid("it is not JSON", cause);
+  }
+  if (parsed === null || typeof parsed.order !== "object" || parsed.order === null) {
+    throw invalid("it has no order");
+  }
+  if (typeof parsed.signature !== "string") throw invalid("it has no signature");
+  const order: Record<string, unknown> = { ...(parsed.order as Record<string, unknown>) };
+  for (const field of BIGINT_FIELDS) {
+    try {
+      order[field] = BigInt(String(order[field]));
+    } catch (cause) {
+      throw invalid(`its ${field} is not a whole number (${String(order[field])})`, cause);
+    }
+  }
   return { order: order as unknown as T, signature: parsed.signature };
 }

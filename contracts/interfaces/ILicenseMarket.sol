@@ -33,6 +33,8 @@ interface ILicenseMarket {
     /// @notice A holder's signed offer to sell a license (EIP-712 type `SellOrder`).
     /// @param seller The holder selling; signs the order (an EOA, or a contract via ERC-1271).
     /// @param licenseId The license sold.
+    /// @param licenseMoves The license's move count when signing (`ILicenseRegistry.holdingOf`):
+    /// the order dies once the license moves, even if it later returns to the seller.
     /// @param currency The payment currency: address(0) for ETH, else an ERC-20 token.
     /// @param price What the seller receives, exactly; the buyer pays it plus the fee.
     /// @param expiry The last second (unix time) the order can be filled.
@@ -44,6 +46,7 @@ interface ILicenseMarket {
     struct SellOrder {
         address seller;
         uint256 licenseId;
+        uint256 licenseMoves;
         address currency;
         uint256 price;
         uint256 expiry;
@@ -56,6 +59,8 @@ interface ILicenseMarket {
     /// `BuyOffer`).
     /// @param buyer The account paying; signs the offer (an EOA, or a contract via ERC-1271).
     /// @param licenseId The license wanted.
+    /// @param licenseMoves The license's move count when signing: the offer dies once the
+    /// license moves (so it cannot be pressed on the buyer after it bought the license elsewhere).
     /// @param currency The ERC-20 token paid (never ETH: the market cannot pull a buyer's ETH).
     /// @param price What the buyer pays, exactly; the seller receives it less the fee.
     /// @param expiry The last second (unix time) the offer can be accepted.
@@ -64,6 +69,7 @@ interface ILicenseMarket {
     struct BuyOffer {
         address buyer;
         uint256 licenseId;
+        uint256 licenseMoves;
         address currency;
         uint256 price;
         uint256 expiry;
@@ -102,6 +108,9 @@ interface ILicenseMarket {
     error MarketSignatureInvalid(address maker);
     /// @notice License `licenseId` is held by `holder`, not by the order's seller `seller`.
     error MarketSellerNotHolder(uint256 licenseId, address seller, address holder);
+    /// @notice License `licenseId` has moved since the order was signed (at move `orderMoves`; it
+    /// is at move `currentMoves` now): the order died with that move.
+    error MarketLicenseMoved(uint256 licenseId, uint256 orderMoves, uint256 currentMoves);
     /// @notice `holder` has not approved the market to move license `licenseId` (or withdrew it).
     error MarketNotApproved(address holder, uint256 licenseId);
     /// @notice The buyer pays `total` (price plus fee), more than its bound `maxTotal`.
@@ -122,11 +131,14 @@ interface ILicenseMarket {
     );
     /// @notice A fee of `bps` basis points is above the cap of `maxBps`.
     error MarketFeeTooHigh(uint256 bps, uint256 maxBps);
-    /// @notice A fee needs a recipient (the zero address was given with a non-zero fee).
-    error MarketFeeRecipientMissing();
+    /// @notice `recipient` cannot receive fees: the zero address (with a non-zero fee), the market
+    /// itself or the registry.
+    error MarketFeeRecipientInvalid(address recipient);
+    /// @notice `currency` cannot be paid with: the registry's licenses are not a currency.
+    error MarketCurrencyInvalid(address currency);
     /// @notice The market owes `account` nothing.
     error MarketNothingOwed(address account);
-    /// @notice Sending `amount` wei to `to` failed.
+    /// @notice Sending `amount` wei to `to` failed (or `to` is the zero address, which would burn it).
     error MarketWithdrawalFailed(address to, uint256 amount);
     /// @notice A batch purchase needs at least one order.
     error MarketBatchEmpty();
@@ -222,6 +234,11 @@ interface ILicenseMarket {
     /// @notice Sends everything the market owes the caller to `to` (for an account that cannot
     /// receive ETH itself).
     function withdrawTo(address payable to) external;
+
+    /// @notice Sends everything the market owes `account` to `account` itself, with all the gas
+    /// the caller gives: anyone may call it, for a contract whose `receive` needs more than the
+    /// sale's stipend and that cannot call `withdraw` itself.
+    function withdrawFor(address payable account) external;
 
     // ------------------------------------------------------------------ admin
 

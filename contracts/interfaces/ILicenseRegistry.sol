@@ -33,6 +33,7 @@ interface ILicenseRegistry {
     /// @param transferable Whether the product's terms allow resale.
     /// @param splittable Whether the product's terms allow splitting.
     /// @param attestationRequired Whether a resale needs the controller's attestation.
+    /// @param moves How many times the license changed hands, modulo 2^15.
     struct LicenseView {
         address holder;
         uint256 productId;
@@ -46,6 +47,7 @@ interface ILicenseRegistry {
         bool transferable;
         bool splittable;
         bool attestationRequired;
+        uint256 moves;
     }
 
     /// @notice A product as `getProduct` reports it.
@@ -437,6 +439,11 @@ interface ILicenseRegistry {
 
     /// @notice Whether license `licenseId` is valid right now and held by `holder`.
     function isValidFor(uint256 licenseId, address holder) external view returns (bool);
+
+    /// @notice The holder of license `licenseId` and how many times it changed hands (modulo
+    /// 2^15). A signed market order names the count it was signed at, so it dies when the license
+    /// moves and stays dead if the license ever returns to its signer. Reverts for an unknown id.
+    function holdingOf(uint256 licenseId) external view returns (address holder, uint256 moves);
 
     /// @notice The license of `productId` bound to `keyCommitment`, or 0 if none. Commitments are
     /// scoped per product, so no issuer of another product can claim (or front-run) one.

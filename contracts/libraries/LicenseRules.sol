@@ -2,7 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
-import {LicenseData, LicenseStatus} from "../types/LicenseData.sol";
+import {LicenseData, LicenseDataLib, LicenseStatus} from "../types/LicenseData.sol";
 
 /// @title LicenseRules
 /// @notice The resale and lifecycle rules (EU used-software resale; see the README) as pure checks over a license's packed
@@ -37,6 +37,22 @@ library LicenseRules {
         }
         if (declarationHash == bytes32(0)) {
             revert ILicenseRegistry.LicenseDeclarationMissing(licenseId);
+        }
+    }
+
+    /// @notice A release and a move in one step (`releaseAndTransfer`): the release's checks, and
+    /// the one rule of `checkMove` they do not cover. Liveness is checked once; the license is
+    /// released by the step itself; an attestation cannot exist before the release, so a product
+    /// that requires one never takes this path.
+    function checkReleaseAndMove(
+        uint256 licenseId,
+        LicenseData data,
+        uint256 now_,
+        bytes32 declarationHash
+    ) internal pure {
+        checkRelease(licenseId, data, now_, declarationHash);
+        if (data.attestationRequired()) {
+            revert ILicenseRegistry.LicenseDeactivationNotAttested(licenseId);
         }
     }
 
@@ -98,8 +114,8 @@ library LicenseRules {
             unchecked {
                 latest = now_ + validityPeriod;
             }
-            // The stored field has 48 bits: never accept a time it would truncate.
-            if (latest > type(uint48).max) latest = type(uint48).max;
+            // The stored field has 40 bits: never accept a time it would truncate.
+            if (latest > LicenseDataLib.MAX_VALID_UNTIL) latest = LicenseDataLib.MAX_VALID_UNTIL;
             if (validUntil <= now_ || validUntil > latest) {
                 revert ILicenseRegistry.LicenseValidityInvalid(validUntil, latest);
             }
@@ -119,8 +135,8 @@ library LicenseRules {
     }
 
     /// @notice The state a license takes when it moves: active for the new holder, with the
-    /// release and its attestation consumed.
+    /// release and its attestation consumed, and the move counted.
     function afterMove(LicenseData data) internal pure returns (LicenseData) {
-        return data.withStatus(LicenseStatus.Active).withAttested(false);
+        return data.withStatus(LicenseStatus.Active).withAttested(false).withMoveCounted();
     }
 }

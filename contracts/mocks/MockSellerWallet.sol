@@ -13,7 +13,8 @@ contract MockSellerWallet is IERC1271 {
         Accept,
         Reject,
         BurnGas,
-        Reenter
+        Reenter,
+        Heavy
     }
 
     error NotOwner(address account);
@@ -28,6 +29,8 @@ contract MockSellerWallet is IERC1271 {
     /// @notice The wallet tried to call back into `reentryTarget` while receiving ETH; `ok` is
     /// whether that call succeeded (tests expect false) and `returnData` what it returned.
     event ReentryAttempted(bool ok, bytes returnData);
+
+    uint256[4] private _ledger;
 
     constructor(address owner_) {
         owner = owner_;
@@ -77,6 +80,9 @@ contract MockSellerWallet is IERC1271 {
         if (mode == EtherMode.BurnGas) {
             // solhint-disable-next-line no-empty-blocks
             while (true) {}
+        }
+        if (mode == EtherMode.Heavy) {
+            for (uint256 i; i < _ledger.length; ++i) _ledger[i] += msg.value;
         }
         if (mode == EtherMode.Reenter) {
             // solhint-disable-next-line avoid-low-level-calls

@@ -25,9 +25,11 @@ enum LicenseStatus {
 /// - [6]      splittable           } change once licenses exist, so a transfer or a split never
 /// - [7]      attestationRequired  } reads the product
 /// - [8..39]  seats (uint32)
-/// - [40..87] validUntil (uint48 unix seconds; 0 = perpetual)
-/// - [88]     arbiterHold: the suspension was imposed by an arbiter, so only an arbiter lifts it
-/// - [89..95] unused (zero)
+/// - [40..79] validUntil (unix seconds in 40 bits, to the year 36812; 0 = perpetual)
+/// - [80]     arbiterHold: the suspension was imposed by an arbiter, so only an arbiter lifts it
+/// - [81..95] moves: how many times the license changed hands, modulo 2^15. Written in the same
+///            SSTORE as the move itself; market orders name it, so an order dies when its license
+///            moves (and does not come back to life if the license returns to its seller)
 type LicenseData is uint96;
 
 using LicenseDataLib for LicenseData global;
@@ -41,7 +43,7 @@ library LicenseDataLib {
     uint256 internal constant TRANSFERABLE_BIT = 1 << 5;
     uint256 internal constant SPLITTABLE_BIT = 1 << 6;
     uint256 internal constant ATTESTATION_REQUIRED_BIT = 1 << 7;
-    uint256 internal constant ARBITER_HOLD_BIT = 1 << 88;
+    uint256 internal constant ARBITER_HOLD_BIT = 1 << 80;
     /// @dev The three term bits, at the positions `ProductRecord` keeps them in its flags.
     uint256 internal constant TERM_BITS =
         TRANSFERABLE_BIT | SPLITTABLE_BIT | ATTESTATION_REQUIRED_BIT;
@@ -49,7 +51,11 @@ library LicenseDataLib {
     uint256 internal constant SEATS_SHIFT = 8;
     uint256 internal constant VALID_UNTIL_SHIFT = 40;
     uint256 internal constant SEATS_MASK = type(uint32).max;
-    uint256 internal constant VALID_UNTIL_MASK = type(uint48).max;
+    uint256 internal constant VALID_UNTIL_MASK = type(uint40).max;
+    /// @notice The latest validity the field holds (year 36812).
+    uint256 internal constant MAX_VALID_UNTIL = type(uint40).max;
+    uint256 internal constant MOVES_SHIFT = 81;
+    uint256 internal constant MOVES_MASK = 0x7fff;
 
     /// @notice Packs a new, active license. Callers guarantee each value fits its field.
     function pack(
@@ -128,7 +134,20 @@ library LicenseDataLib {
     }
 
     function validUntil(LicenseData self) internal pure returns (uint48) {
-        return uint48(LicenseData.unwrap(self) >> VALID_UNTIL_SHIFT);
+        return uint48((LicenseData.unwrap(self) >> VALID_UNTIL_SHIFT) & VALID_UNTIL_MASK);
+    }
+
+    /// @notice How many times the license changed hands, modulo 2^15.
+    function moves(LicenseData self) internal pure returns (uint256) {
+        return (LicenseData.unwrap(self) >> MOVES_SHIFT) & MOVES_MASK;
+    }
+
+    /// @notice `self` with one more move counted. The count is the top field of the 96 bits, so
+    /// one addition does it, and the carry out of bit 95 is dropped: it wraps at 2^15 for free.
+    function withMoveCounted(LicenseData self) internal pure returns (LicenseData) {
+        unchecked {
+            return LicenseData.wrap(uint96(uint256(LicenseData.unwrap(self)) + (1 << MOVES_SHIFT)));
+        }
     }
 
     /// @notice True once the license has ended for good: revoked, surrendered or split.

@@ -140,4 +140,4 @@ export async function signPermit(
 }
 
 /** Mirrors `MockSellerWallet.EtherMode`: what the wallet does when it is sent ETH. */
-export const EtherMode = { Accept: 0, Reject: 1, BurnGas: 2, Reenter: 3 } as const;
+export const EtherMode = { Accept: 0, Reject: 1, BurnGas: 2, Reenter: 3, Heavy: 4 } as const;

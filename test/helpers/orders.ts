@@ -1,72 +1,37 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { ZeroAddress, ZeroHash, type TypedDataDomain } from "ethers";
+import { ZeroHash, type TypedDataDomain } from "ethers";
 
-import type { ILicenseMarket, LicenseMarket } from "../../typechain-types/index.js";
+import {
+  BUY_OFFER_TYPES,
+  ETH,
+  SELL_ORDER_TYPES,
+  marketDomain as sdkMarketDomain,
+  type BuyOffer,
+  type SellOrder,
+} from "../../sdk/orders.js";
+import type { LicenseMarket } from "../../typechain-types/index.js";
 
-export type SellOrder = ILicenseMarket.SellOrderStruct & {
-  seller: string;
-  licenseId: bigint;
-  currency: string;
-  price: bigint;
-  expiry: bigint;
-  nonce: bigint;
-  counter: bigint;
-  declarationHash: string;
-};
-export type BuyOffer = ILicenseMarket.BuyOfferStruct & {
-  buyer: string;
-  licenseId: bigint;
-  currency: string;
-  price: bigint;
-  expiry: bigint;
-  nonce: bigint;
-  counter: bigint;
-};
+// One definition of the orders and their EIP-712 types: the SDK's.
+export { BUY_OFFER_TYPES, ETH, SELL_ORDER_TYPES, type BuyOffer, type SellOrder };
 
-/** The EIP-712 types the market's `SELL_ORDER_TYPEHASH` and `BUY_OFFER_TYPEHASH` hash. */
-export const SELL_ORDER_TYPES = {
-  SellOrder: [
-    { name: "seller", type: "address" },
-    { name: "licenseId", type: "uint256" },
-    { name: "currency", type: "address" },
-    { name: "price", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "counter", type: "uint256" },
-    { name: "declarationHash", type: "bytes32" },
-  ],
-};
-export const BUY_OFFER_TYPES = {
-  BuyOffer: [
-    { name: "buyer", type: "address" },
-    { name: "licenseId", type: "uint256" },
-    { name: "currency", type: "address" },
-    { name: "price", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "counter", type: "uint256" },
-  ],
-};
-
-export const ETH = ZeroAddress;
 /** Far in the future: orders in tests do not expire unless a test says so. */
 export const NO_EXPIRY = 2n ** 48n;
 
 export async function marketDomain(market: LicenseMarket): Promise<TypedDataDomain> {
   const network = await market.runner!.provider!.getNetwork();
-  return {
-    name: "License Ledger Market",
-    version: "1",
-    chainId: network.chainId,
-    verifyingContract: await market.getAddress(),
-  };
+  return sdkMarketDomain(network.chainId, await market.getAddress());
 }
 
-/** A sell order with defaults: ETH, no expiry, nonce 0, counter 0, no declaration. */
+/**
+ * A sell order with defaults: a license that has not moved yet (`licenseMoves` 0; pass the
+ * registry's `holdingOf` count for one that has), ETH, no expiry, nonce 0, counter 0, no
+ * declaration.
+ */
 export function sellOrder(
   fields: Partial<SellOrder> & Pick<SellOrder, "seller" | "licenseId" | "price">,
 ): SellOrder {
   return {
+    licenseMoves: 0n,
     currency: ETH,
     expiry: NO_EXPIRY,
     nonce: 0n,
@@ -76,11 +41,11 @@ export function sellOrder(
   };
 }
 
-/** A buy offer with defaults: no expiry, nonce 0, counter 0 (the currency must be a token). */
+/** A buy offer with defaults: a license that has not moved, no expiry, nonce 0, counter 0. */
 export function buyOffer(
   fields: Partial<BuyOffer> & Pick<BuyOffer, "buyer" | "licenseId" | "price" | "currency">,
 ): BuyOffer {
-  return { expiry: NO_EXPIRY, nonce: 0n, counter: 0n, ...fields };
+  return { licenseMoves: 0n, expiry: NO_EXPIRY, nonce: 0n, counter: 0n, ...fields };
 }
 
 export async function signSellOrder(

@@ -109,6 +109,7 @@ contract MarketGasTest is Test {
         ILicenseMarket.BuyOffer memory offer = ILicenseMarket.BuyOffer({
             buyer: buyer,
             licenseId: FIRST + 3,
+            licenseMoves: 0,
             currency: address(usdc),
             price: TOKEN_PRICE,
             expiry: block.timestamp + 1 days,
@@ -156,6 +157,7 @@ contract MarketGasTest is Test {
             ILicenseMarket.SellOrder({
                 seller: seller,
                 licenseId: licenseId,
+                licenseMoves: 0,
                 currency: currency,
                 price: price,
                 expiry: block.timestamp + 1 days,

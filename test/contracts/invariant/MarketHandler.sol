@@ -80,6 +80,8 @@ contract MarketHandler is Test {
     mapping(uint256 licenseId => address) public expectedHolder;
     /// @dev 0 active, 1 released, 2 revoked.
     mapping(uint256 licenseId => uint8) public expectedStatus;
+    /// @notice How many times each license changed hands (the registry's `holdingOf` count).
+    mapping(uint256 licenseId => uint256) public expectedMoves;
     mapping(uint256 licenseId => address) private _approved;
     mapping(address holder => bool) private _marketIsOperator;
 
@@ -202,6 +204,7 @@ contract MarketHandler is Test {
         ILicenseMarket.SellOrder memory order = ILicenseMarket.SellOrder({
             seller: maker,
             licenseId: id,
+            licenseMoves: expectedMoves[id],
             currency: inEther ? ETH : address(token),
             price: bound(priceSeed, 0, inEther ? 50 ether : 300_000e6),
             expiry: block.timestamp + bound(expirySeed, 0, 10 days),
@@ -235,6 +238,7 @@ contract MarketHandler is Test {
         ILicenseMarket.BuyOffer memory offer = ILicenseMarket.BuyOffer({
             buyer: maker,
             licenseId: id,
+            licenseMoves: expectedMoves[id],
             currency: _oneIn(flags, 16) ? ETH : address(token),
             price: bound(priceSeed, 0, 300_000e6),
             expiry: block.timestamp + bound(expirySeed, 0, 10 days),
@@ -455,8 +459,15 @@ contract MarketHandler is Test {
                 bps,
                 MAX_FEE_BPS
             );
-        } else if (bps != 0 && recipient == address(0)) {
-            expected = abi.encodeWithSelector(ILicenseMarket.MarketFeeRecipientMissing.selector);
+        } else if (
+            (bps != 0 && recipient == address(0)) ||
+            recipient == address(market) ||
+            recipient == address(registry)
+        ) {
+            expected = abi.encodeWithSelector(
+                ILicenseMarket.MarketFeeRecipientInvalid.selector,
+                recipient
+            );
         }
         attempted["setFee"] += 1;
         vm.prank(caller);
@@ -707,7 +718,7 @@ contract MarketHandler is Test {
                     );
             }
         }
-        refusal = _expectMove(o.seller, o.licenseId, o.declarationHash);
+        refusal = _expectMove(o.seller, o.licenseId, o.licenseMoves, o.declarationHash);
         if (refusal.length != 0 || o.currency == ETH) return refusal;
         return _expectPull(sim, taker, o.seller, o.price, feeAmount);
     }
@@ -735,7 +746,7 @@ contract MarketHandler is Test {
                     minProceeds
                 );
             } else {
-                refusal = _expectMove(taker, o.licenseId, declaration);
+                refusal = _expectMove(taker, o.licenseId, o.licenseMoves, declaration);
                 if (refusal.length == 0) {
                     refusal = _expectPull(sim, o.buyer, taker, proceeds, feeAmount);
                 }
@@ -777,11 +788,13 @@ contract MarketHandler is Test {
         return "";
     }
 
-    /// @dev The refusal of moving `id` from `from` (the registry checks the release rules before
-    /// the market's approval).
+    /// @dev The refusal of moving `id` from `from` (the market checks the holder and the move
+    /// count the order was signed at; the registry checks the release rules before the market's
+    /// approval).
     function _expectMove(
         address from,
         uint256 id,
+        uint256 orderMoves,
         bytes32 declaration
     ) private view returns (bytes memory) {
         address holder = expectedHolder[id];
@@ -792,6 +805,15 @@ contract MarketHandler is Test {
                     id,
                     from,
                     holder
+                );
+        }
+        if (orderMoves != expectedMoves[id]) {
+            return
+                abi.encodeWithSelector(
+                    ILicenseMarket.MarketLicenseMoved.selector,
+                    id,
+                    orderMoves,
+                    expectedMoves[id]
                 );
         }
         uint8 status = expectedStatus[id];
@@ -913,6 +935,7 @@ contract MarketHandler is Test {
 
     function _moveLedger(uint256 id, address to) private {
         expectedHolder[id] = to;
+        expectedMoves[id] += 1;
         expectedStatus[id] = 0;
         _approved[id] = address(0);
     }
@@ -1222,6 +1245,7 @@ contract MarketHandler is Test {
                 block.timestamp <= o.expiry &&
                 o.counter == expectedCounter[o.buyer] &&
                 !expectedNonceUsed[o.buyer][o.nonce] &&
+                o.licenseMoves == expectedMoves[o.licenseId] &&
                 expectedStatus[o.licenseId] != 2;
         }
         ILicenseMarket.SellOrder storage s = p.sell;
@@ -1230,6 +1254,7 @@ contract MarketHandler is Test {
             s.counter == expectedCounter[s.seller] &&
             !expectedNonceUsed[s.seller][s.nonce] &&
             expectedHolder[s.licenseId] == s.seller &&
+            s.licenseMoves == expectedMoves[s.licenseId] &&
             expectedStatus[s.licenseId] != 2;
     }
 

@@ -157,6 +157,7 @@ abstract contract MarketTestBase is Test {
             ILicenseMarket.SellOrder({
                 seller: registry.ownerOf(id),
                 licenseId: id,
+                licenseMoves: _moves(id),
                 currency: currency,
                 price: price,
                 expiry: START + 30 days,
@@ -176,12 +177,18 @@ abstract contract MarketTestBase is Test {
             ILicenseMarket.BuyOffer({
                 buyer: maker,
                 licenseId: id,
+                licenseMoves: _moves(id),
                 currency: address(token),
                 price: price,
                 expiry: START + 30 days,
                 nonce: 0,
                 counter: 0
             });
+    }
+
+    /// @dev The license's current move count, which a fresh order names.
+    function _moves(uint256 id) internal view returns (uint256 moves) {
+        (, moves) = registry.holdingOf(id);
     }
 
     function _sign(
@@ -288,7 +295,9 @@ contract LicenseMarketAdminTest is MarketTestBase {
     }
 
     function test_constructor_revertsOnFeeWithoutRecipient() public {
-        vm.expectRevert(abi.encodeWithSelector(ILicenseMarket.MarketFeeRecipientMissing.selector));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILicenseMarket.MarketFeeRecipientInvalid.selector, address(0))
+        );
         new LicenseMarket(address(registry), admin, ADMIN_DELAY, address(0), 1);
     }
 
@@ -327,7 +336,9 @@ contract LicenseMarketAdminTest is MarketTestBase {
     }
 
     function test_setFee_revertsOnFeeWithoutRecipient() public {
-        vm.expectRevert(abi.encodeWithSelector(ILicenseMarket.MarketFeeRecipientMissing.selector));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILicenseMarket.MarketFeeRecipientInvalid.selector, address(0))
+        );
         vm.prank(admin);
         market.setFee(address(0), 1);
     }
@@ -376,13 +387,15 @@ contract LicenseMarketAdminTest is MarketTestBase {
         ILicenseMarket.SellOrder memory o = _order(licenseId, address(token), 123e6);
         o.nonce = 77;
         o.counter = 3;
+        o.licenseMoves = 2;
         bytes32 structHash = keccak256(
             abi.encode(
                 keccak256(
-                    "SellOrder(address seller,uint256 licenseId,address currency,uint256 price,uint256 expiry,uint256 nonce,uint256 counter,bytes32 declarationHash)"
+                    "SellOrder(address seller,uint256 licenseId,uint256 licenseMoves,address currency,uint256 price,uint256 expiry,uint256 nonce,uint256 counter,bytes32 declarationHash)"
                 ),
                 o.seller,
                 o.licenseId,
+                o.licenseMoves,
                 o.currency,
                 o.price,
                 o.expiry,
@@ -402,13 +415,15 @@ contract LicenseMarketAdminTest is MarketTestBase {
         ILicenseMarket.BuyOffer memory o = _offer(buyer, licenseId, 99e6);
         o.nonce = 5;
         o.counter = 1;
+        o.licenseMoves = 4;
         bytes32 structHash = keccak256(
             abi.encode(
                 keccak256(
-                    "BuyOffer(address buyer,uint256 licenseId,address currency,uint256 price,uint256 expiry,uint256 nonce,uint256 counter)"
+                    "BuyOffer(address buyer,uint256 licenseId,uint256 licenseMoves,address currency,uint256 price,uint256 expiry,uint256 nonce,uint256 counter)"
                 ),
                 o.buyer,
                 o.licenseId,
+                o.licenseMoves,
                 o.currency,
                 o.price,
                 o.expiry,

@@ -1151,6 +1151,46 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         registry.transferFrom(to, holder, licenseId);
     }
 
+    function test_holdingOf_countsEveryMoveAndNothingElse() public {
+        uint256 licenseId = _issueVolume(10);
+        (address holderNow, uint256 moves) = registry.holdingOf(licenseId);
+        assertEq(holderNow, holder, "holder");
+        assertEq(moves, 0, "a new license has not moved");
+        _release(licenseId); // a release is no move
+        vm.prank(holder);
+        registry.withdrawRelease(licenseId);
+        (, moves) = registry.holdingOf(licenseId);
+        assertEq(moves, 0, "release and withdrawal are no moves");
+        vm.prank(holder);
+        registry.releaseAndTransfer(buyer, licenseId, DECLARATION);
+        (holderNow, moves) = registry.holdingOf(licenseId);
+        assertEq(holderNow, buyer, "moved");
+        assertEq(moves, 1, "releaseAndTransfer counts");
+        _release(licenseId);
+        vm.prank(buyer);
+        registry.transferFrom(buyer, holder, licenseId);
+        (holderNow, moves) = registry.holdingOf(licenseId);
+        assertEq(holderNow, holder, "back with the first holder");
+        assertEq(moves, 2, "transferFrom counts: the same holder, a new holding");
+        assertEq(registry.getLicense(licenseId).moves, 2, "getLicense reports it");
+        uint32[] memory parts = new uint32[](2);
+        parts[0] = 4;
+        parts[1] = 6;
+        vm.prank(holder);
+        uint256 child = registry.split(licenseId, parts);
+        (, moves) = registry.holdingOf(child);
+        assertEq(moves, 0, "a split child starts its own count");
+        (, moves) = registry.holdingOf(licenseId);
+        assertEq(moves, 2, "the ended parent keeps its count");
+    }
+
+    function test_holdingOf_revertsForUnknownLicense() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, uint256(42))
+        );
+        registry.holdingOf(42);
+    }
+
     function test_releaseAndTransfer_byApprovedAccount() public {
         uint256 licenseId = _issueVolume(1);
         vm.prank(holder);
@@ -1681,14 +1721,15 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
     }
 
     function test_issue_validityNeverBeyondTheStoredField() public {
-        // Near the end of 48-bit time a limited license cannot be issued past the field's end.
-        vm.warp(type(uint48).max - 10 days);
+        // Near the end of 40-bit time (year 36812) a limited license cannot be issued past the
+        // field's end.
+        vm.warp(type(uint40).max - 10 days);
         uint256 tooLate = block.timestamp + 29 days;
         vm.expectRevert(
             abi.encodeWithSelector(
                 ILicenseRegistry.LicenseValidityInvalid.selector,
                 tooLate,
-                uint256(type(uint48).max)
+                uint256(type(uint40).max)
             )
         );
         vm.prank(publisher);
@@ -2071,7 +2112,7 @@ contract LicenseLibrariesTest is Test {
 
     function testFuzz_LicenseDataLib_packRoundTrip(
         uint32 seats,
-        uint48 validUntil,
+        uint40 validUntil,
         uint256 termBits
     ) public pure {
         LicenseData data = LicenseDataLib.pack(seats, validUntil, termBits);
@@ -2090,12 +2131,13 @@ contract LicenseLibrariesTest is Test {
             data.suspended() || data.attested() || data.ended() || data.arbiterHold(),
             "fresh flags"
         );
-        assertEq(uint256(LicenseData.unwrap(data)) >> 88, 0, "hold and unused bits stay zero");
+        assertEq(uint256(LicenseData.unwrap(data)) >> 80, 0, "hold and move count start at zero");
+        assertEq(data.moves(), 0, "no moves yet");
     }
 
     function testFuzz_LicenseDataLib_settersTouchOnlyTheirBits(
         uint32 seats,
-        uint48 validUntil,
+        uint40 validUntil,
         uint8 termBits,
         uint8 status,
         bool suspended,
@@ -2127,7 +2169,38 @@ contract LicenseLibrariesTest is Test {
         );
     }
 
-    function testFuzz_LicenseDataLib_expiry(uint48 validUntil, uint256 now_) public pure {
+    function testFuzz_LicenseDataLib_moveCountTouchesOnlyItsBitsAndWraps(
+        uint32 seats,
+        uint40 validUntil,
+        uint8 termBits,
+        uint16 moves
+    ) public pure {
+        moves = uint16(bound(moves, 0, 0x7fff));
+        LicenseData fresh = LicenseDataLib.pack(seats, validUntil, termBits).withSuspension(
+            true,
+            true
+        );
+        LicenseData data = fresh;
+        // Counting `moves` times, then once more, keeps every other bit and wraps at 2^15.
+        for (uint256 i; i < moves % 64; ++i) data = data.withMoveCounted();
+        assertEq(data.moves(), moves % 64, "counted");
+        LicenseData atMax = LicenseData.wrap(
+            LicenseData.unwrap(fresh) |
+                uint96(LicenseDataLib.MOVES_MASK << LicenseDataLib.MOVES_SHIFT)
+        );
+        assertEq(atMax.moves(), 0x7fff, "the field holds 2^15 - 1");
+        assertEq(atMax.withMoveCounted().moves(), 0, "and wraps to 0");
+        assertEq(
+            uint256(LicenseData.unwrap(atMax.withMoveCounted())),
+            uint256(LicenseData.unwrap(fresh)),
+            "wrapping leaves every other bit as it was"
+        );
+        assertEq(data.seats(), seats, "seats untouched");
+        assertEq(uint256(data.validUntil()), validUntil, "validUntil untouched");
+        assertTrue(data.arbiterHold() && data.suspended(), "hold untouched");
+    }
+
+    function testFuzz_LicenseDataLib_expiry(uint40 validUntil, uint256 now_) public pure {
         LicenseData data = LicenseDataLib.pack(1, validUntil, 0);
         assertEq(data.expiredAt(now_), validUntil != 0 && now_ >= validUntil, "expiredAt");
     }
@@ -2241,9 +2314,9 @@ contract LicenseLibrariesTest is Test {
         uint256 period = uint256(validityDays) * 1 days;
         seats = bound(seats, 0, uint256(maxSeats) + 2);
         bool seatsOk = seats != 0 && seats <= maxSeats;
-        // The latest validity is capped at the 48-bit field the license stores it in.
+        // The latest validity is capped at the 40-bit field the license stores it in.
         uint256 latest = uint256(now_) + period;
-        if (latest > type(uint48).max) latest = type(uint48).max;
+        if (latest > type(uint40).max) latest = type(uint40).max;
         bool validityOk = period == 0 ? validUntil == 0 : validUntil > now_ && validUntil <= latest;
         try rules.checkIssue(maxSeats, period, seats, validUntil, now_) {
             assertTrue(seatsOk && validityOk, "accepted only valid issuance");
@@ -2269,7 +2342,7 @@ contract LicenseLibrariesTest is Test {
         bool suspended,
         bool attested,
         bool attestationRequired,
-        uint48 validUntil,
+        uint40 validUntil,
         uint48 now_
     ) public view {
         status = uint8(bound(status, 0, 4));

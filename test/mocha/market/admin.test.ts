@@ -127,10 +127,9 @@ describe("LicenseMarket: administration", function () {
 
     it("needs a recipient for a non-zero fee, not for a zero one", async function () {
       const { market, admin } = await loadFixture(marketFixture);
-      await expect(market.connect(admin).setFee(ZeroAddress, 1)).to.be.revertedWithCustomError(
-        market,
-        "MarketFeeRecipientMissing",
-      );
+      await expect(market.connect(admin).setFee(ZeroAddress, 1))
+        .to.be.revertedWithCustomError(market, "MarketFeeRecipientInvalid")
+        .withArgs(ZeroAddress);
       await expect(market.connect(admin).setFee(ZeroAddress, 0))
         .to.emit(market, "FeeUpdated")
         .withArgs(ZeroAddress, 0);
@@ -237,9 +236,9 @@ describe("LicenseMarket: administration", function () {
       )
         .to.be.revertedWithCustomError(factory, "MarketFeeTooHigh")
         .withArgs(1001, MAX_FEE_BPS);
-      await expect(
-        factory.deploy(registryAddress, admin.address, ADMIN_DELAY, ZeroAddress, 250),
-      ).to.be.revertedWithCustomError(factory, "MarketFeeRecipientMissing");
+      await expect(factory.deploy(registryAddress, admin.address, ADMIN_DELAY, ZeroAddress, 250))
+        .to.be.revertedWithCustomError(factory, "MarketFeeRecipientInvalid")
+        .withArgs(ZeroAddress);
     });
   });
 

@@ -9,6 +9,7 @@ import {
   hashDocument,
   hashDocumentFile,
   KEY_COMMITMENT_TAG,
+  LedgerError,
   keyCommitment,
   normalizeLicenseKey,
 } from "../../../sdk/index.js";
@@ -60,14 +61,16 @@ describe("SDK hashing", function () {
       expect(await hashDocumentFile(unix)).to.equal(hashDocument(toUtf8Bytes("line\n")));
     });
 
-    it("fails for a file that does not exist", async function () {
+    it("fails with a sentence for a file that does not exist, keeping the file error", async function () {
       const missing = join(tempDir(), "missing.pdf");
       const error = await hashDocumentFile(missing).then(
         () => undefined,
         (e: unknown) => e,
       );
-      expect(error).to.be.instanceOf(Error);
-      expect((error as NodeJS.ErrnoException).code).to.equal("ENOENT");
+      expect(error).to.be.instanceOf(LedgerError);
+      expect((error as LedgerError).code).to.equal("DocumentUnreadable");
+      expect((error as LedgerError).message).to.equal(`cannot read the document ${missing}`);
+      expect(((error as LedgerError).cause as NodeJS.ErrnoException).code).to.equal("ENOENT");
     });
   });
 

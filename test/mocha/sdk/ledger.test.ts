@@ -104,6 +104,7 @@ describe("LicenseLedger: registry operations", function () {
         holder: holder.address,
         seats: 12n,
         validUntil: 0n,
+        moves: 0n,
         status: "active",
         suspended: false,
         attested: false,
