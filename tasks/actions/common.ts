@@ -1,6 +1,9 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { getAddress, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { LedgerError } from "../../sdk/errors.js";
+import { LicenseLedger } from "../../sdk/ledger.js";
 
 /** Ends a task with a sentence (the task runner prints it without a stack trace). */
 export function fail(sentence: string, cause?: unknown): never {
@@ -51,7 +54,8 @@ function causeLine(error: LedgerError): string | undefined {
 
 /**
  * Wraps a task action so that any `LedgerError` (every SDK failure, and `fail`) ends the task
- * with its sentence and the underlying error on stderr, exit code 1, and no stack trace.
+ * with its sentence and the underlying error on stderr, exit code 1, and no stack trace. With
+ * `--json`, stdout also gets its one JSON document: `{"error": {"code", "message", "args"}}`.
  */
 export function action<A>(
   run: (args: A, hre: HardhatRuntimeEnvironment) => Promise<unknown>,
@@ -64,8 +68,136 @@ export function action<A>(
       console.error(`Error: ${error.message}`);
       const cause = causeLine(error);
       if (cause !== undefined) console.error(`  underlying error: ${cause}`);
+      if ((args as { json?: unknown }).json === true) {
+        const doc = { error: { code: error.code, message: error.message, args: error.args } };
+        console.log(
+          JSON.stringify(doc, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2),
+        );
+      }
       process.exitCode = 1;
       return undefined;
     }
   };
+}
+
+// ------------------------------------------------------------------ options every verb takes
+
+/** The options every `license:*` verb takes (declared once in tasks/index.ts). */
+export interface CommonArgs {
+  /** Print exactly one JSON document on stdout (bigints as decimal strings). */
+  json: boolean;
+  /** Where `<network>.json` address books live (default: the repository's deployments/). */
+  deploymentsDir: string | undefined;
+  /** The registry's address, instead of the deployment record (which is then not read). */
+  registry: string | undefined;
+  /** The market's address, overriding (or, with --registry, replacing) the record's. */
+  market: string | undefined;
+  /** Which of the network's accounts signs: an address or an index (default: the first). */
+  from: string | undefined;
+}
+
+export type Connection = Awaited<ReturnType<typeof connectOrExplain>>;
+
+/** A connected client and who signs with it. */
+export interface LedgerSession {
+  connection: Connection;
+  ledger: LicenseLedger;
+  networkName: string;
+  /** The signing account. */
+  account: string;
+}
+
+/** A client for read-only tasks: it signs nothing, and the network may have no accounts. */
+export interface ReaderSession extends Omit<LedgerSession, "account"> {
+  /** The account `--from` names (or the first), when the network has accounts. */
+  account: string | undefined;
+}
+
+function addressOption(value: string | undefined, option: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isAddress(value.trim())) {
+    fail(`${option} must be an address (0x and 40 hex digits), got '${value}'`);
+  }
+  return getAddress(value.trim());
+}
+
+async function pickSigner(
+  connection: Connection,
+  from: string | undefined,
+): Promise<HardhatEthersSigner | undefined> {
+  const signers = await connection.ethers.getSigners();
+  if (from === undefined) return signers[0];
+  const text = from.trim();
+  if (/^\d+$/.test(text)) {
+    const signer = signers[Number(text)];
+    if (signer === undefined) {
+      fail(
+        `--from ${text}: network "${connection.networkName}" has ${signers.length} accounts (0 to ${signers.length - 1})`,
+      );
+    }
+    return signer;
+  }
+  const address = addressOption(text, "--from");
+  const signer = signers.find((s) => s.address.toLowerCase() === address?.toLowerCase());
+  if (signer === undefined) {
+    fail(
+      `--from ${text} is not one of the accounts of network "${connection.networkName}": configure its key for the network, or name one of its ${signers.length} accounts`,
+    );
+  }
+  return signer;
+}
+
+async function open(
+  hre: HardhatRuntimeEnvironment,
+  args: CommonArgs,
+  needsSigner: boolean,
+): Promise<ReaderSession> {
+  const connection = await connectOrExplain(hre);
+  const networkName = connection.networkName;
+  const registry = addressOption(args.registry, "--registry");
+  const market = addressOption(args.market, "--market");
+  try {
+    const signer = await pickSigner(connection, args.from);
+    if (signer === undefined && needsSigner) {
+      fail(
+        `network "${networkName}" has no accounts to sign with: configure \`accounts\` for it in hardhat.config.ts`,
+      );
+    }
+    const ledger = await LicenseLedger.connect(
+      signer ?? connection.ethers.provider,
+      registry !== undefined
+        ? { registry, ...(market === undefined ? {} : { market }) }
+        : {
+            deployment: networkName,
+            ...(args.deploymentsDir === undefined ? {} : { deploymentsDir: args.deploymentsDir }),
+            ...(market === undefined ? {} : { market }),
+          },
+    );
+    return { connection, ledger, networkName, account: signer?.address };
+  } catch (error) {
+    if (error instanceof LedgerError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    fail(`cannot reach network "${networkName}": ${message.split("\n")[0]}`, error);
+  }
+}
+
+/**
+ * Connects the SDK client for a task that sends or signs: to `--registry`/`--market` when given,
+ * else to the contracts of `deployments/<network>.json`, with the account `--from` names.
+ */
+export async function openLedger(
+  hre: HardhatRuntimeEnvironment,
+  args: CommonArgs,
+): Promise<LedgerSession> {
+  const session = await open(hre, args, true);
+  if (session.account === undefined) fail("no account to sign with");
+  return { ...session, account: session.account };
+}
+
+/** As `openLedger`, for a task that only reads (works on a network without accounts). */
+export async function openReader(
+  hre: HardhatRuntimeEnvironment,
+  args: CommonArgs,
+): Promise<ReaderSession> {
+  return open(hre, args, false);
 }
