@@ -54,6 +54,15 @@ nameRole(ROLES.OPERATOR, "the operator role");
 nameRole(ROLES.PAUSER, "the pauser role");
 nameRole(ROLES.ARBITER, "the arbiter role");
 
+/** The registry's roles by name, for `grantRole` / `revokeRole` / `hasRole`. */
+export type RoleName = "publisher" | "operator" | "pauser" | "arbiter";
+const ROLE_OF: Record<RoleName, string> = {
+  publisher: ROLES.PUBLISHER,
+  operator: ROLES.OPERATOR,
+  pauser: ROLES.PAUSER,
+  arbiter: ROLES.ARBITER,
+};
+
 export const LICENSE_STATUSES = ["active", "released", "revoked", "surrendered", "split"] as const;
 export type LicenseStatusName = (typeof LICENSE_STATUSES)[number];
 export const ISSUER_KINDS = ["none", "distributor", "onboarder"] as const;
@@ -239,6 +248,28 @@ export class LicenseLedger {
       options.fromBlock ??
       (options.registry === undefined ? (record?.contracts.LicenseRegistry.block ?? 0) : 0);
     return new LicenseLedger(runner, registry, market, chainId, fromBlock);
+  }
+
+  // ------------------------------------------------------------------ roles
+
+  /** Grants a registry role (the admin only): publishers register products, and so on. */
+  async grantRole(role: RoleName, account: string): Promise<Sent> {
+    return this.send(`granting the ${role} role to ${account}`, () =>
+      this.registry.grantRole(ROLE_OF[role], account),
+    );
+  }
+
+  /** Revokes a registry role (the admin only). */
+  async revokeRole(role: RoleName, account: string): Promise<Sent> {
+    return this.send(`revoking the ${role} role of ${account}`, () =>
+      this.registry.revokeRole(ROLE_OF[role], account),
+    );
+  }
+
+  async hasRole(role: RoleName, account: string): Promise<boolean> {
+    return this.read(`reading the roles of ${account}`, () =>
+      this.registry.hasRole(ROLE_OF[role], account),
+    );
   }
 
   // ------------------------------------------------------------------ products

@@ -285,6 +285,16 @@ export const reinstateTask = ledgerTask("reinstate", "Lifts a license's suspensi
   .setAction(() => import("./actions/reinstate.js"))
   .build();
 
+export const roleTask = ledgerTask(
+  "role",
+  "Grants or revokes a registry role (the admin): publisher, operator, pauser or arbiter",
+)
+  .addPositionalArgument({ name: "change", description: "grant or revoke" })
+  .addPositionalArgument({ name: "role", description: "publisher, operator, pauser or arbiter" })
+  .addPositionalArgument({ name: "account", description: "The account's address" })
+  .setAction(() => import("./actions/role.js"))
+  .build();
+
 export const surrenderTask = ledgerTask("surrender", "Gives up a license for good (the holder)")
   .addPositionalArgument(LICENSE)
   .setAction(() => import("./actions/surrender.js"))
@@ -403,6 +413,7 @@ export const ledgerTasks = [
   suspendTask,
   reinstateTask,
   surrenderTask,
+  roleTask,
   showTask,
   listTask,
   sellTask,
