@@ -67,6 +67,15 @@ export default defineConfig({
       accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
     },
     /**
+     * A node on this machine (`npx hardhat node`, anvil). Hardhat's built-in default is
+     * http://localhost:8545; `LOCALHOST_RPC_URL` points it at another port (the end-to-end tests
+     * start their nodes on free ports).
+     */
+    localhost: {
+      type: "http",
+      url: process.env.LOCALHOST_RPC_URL ?? "http://localhost:8545",
+    },
+    /**
      * The benchmark's in-process chain: Cancun rules, like the EVM version we compile for, and a
      * 30M-gas block, so "the largest batch that fits a block" is not cut by Osaka's per-
      * transaction gas cap (EIP-7825, 2^24 gas). Gas per operation is the same as on `default`.
