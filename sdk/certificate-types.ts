@@ -1,0 +1,110 @@
+/**
+ * The License Ledger certificate, schema version 1: a license's chain of title as JSON, drawn
+ * from the chain's event logs at one block. Every value is a string or number so the JSON is
+ * exact (uint256 values as decimal strings, addresses checksummed, hashes 0x-prefixed lower
+ * case). The PDF certificate embeds this JSON; `verify` checks every field against the chain.
+ *
+ * Changing a field's meaning or removing one needs a new `version`; adding an optional field
+ * does not.
+ */
+
+/** Where and when a step happened. */
+export interface CertificatePoint {
+  block: number;
+  /** Unix seconds of the block. */
+  timestamp: number;
+  transaction: string;
+}
+
+/** One holder of the license and the period it held it. */
+export interface CertificateHolder {
+  /** The holder's address. For a split child, its first holder period starts at the split. */
+  holder: string;
+  /** The license (this one, or a split parent) held in this period. */
+  licenseId: string;
+  since: CertificatePoint;
+  /** Where the holding ended; null for the current holder at the certificate's block. */
+  until: CertificatePoint | null;
+}
+
+/** The kinds of step a chain of title records, one per event. */
+export type CertificateStepKind =
+  | "issued" // LicenseIssued (+ Transfer from 0): details.seats, details.validUntil
+  | "issued-by" // LicenseIssuedBy: details.issuer; basis = first-sale evidence hash (or null)
+  | "key-committed" // LicenseKeyCommitted: basis = the key commitment
+  | "released" // LicenseReleased: details.holder; basis = the declaration hash
+  | "release-withdrawn" // LicenseReleaseWithdrawn
+  | "attested" // LicenseDeactivationAttested: details.attester; basis = evidence hash
+  | "transferred" // Transfer between two holders: details.from, details.to
+  | "sold" // LicenseSold on the market: details.seller, buyer, currency, price, fee; basis = order hash
+  | "split" // LicenseSplit: details.childId, details.seats (a parent's step)
+  | "suspended" // LicenseSuspended: details.by; basis = evidence hash
+  | "reinstated" // LicenseReinstated: details.by; basis = reason hash (or null)
+  | "revoked" // LicenseRevoked: details.by, details.reasonCode; basis = evidence hash
+  | "surrendered"; // LicenseSurrendered: details.holder
+
+/** One recorded step, in chain order (block, then log index). */
+export interface CertificateStep extends CertificatePoint {
+  kind: CertificateStepKind;
+  /** The license the step is about: this one, or a split parent before the split. */
+  licenseId: string;
+  logIndex: number;
+  /** The hash the step relied on (declaration, evidence, reason, order), or null. */
+  basis: string | null;
+  /** The event's other values, as strings (see `CertificateStepKind`). */
+  details: Record<string, string>;
+}
+
+/** The certificate (JSON), version 1. */
+export interface Certificate {
+  schema: "license-ledger-certificate";
+  version: 1;
+  network: {
+    /** The network's name as the issuer of the certificate called it (informational). */
+    name: string;
+    chainId: number;
+  };
+  registry: string;
+  /** The market whose sales are included, or null. */
+  market: string | null;
+  /** The block the certificate was drawn at: everything in it is as of this block. */
+  drawnAt: CertificatePoint & { blockHash: string };
+  license: {
+    id: string;
+    productId: string;
+    seats: string;
+    /** "0" for perpetual, else unix seconds. */
+    validUntil: string;
+    status: "active" | "released" | "revoked" | "surrendered" | "split";
+    suspended: boolean;
+    attested: boolean;
+    expired: boolean;
+    valid: boolean;
+    transferable: boolean;
+    splittable: boolean;
+    attestationRequired: boolean;
+  };
+  product: {
+    id: string;
+    /** The controller at the certificate's block. */
+    controller: string;
+    terms: {
+      validityDays: number;
+      maxSeatsPerLicense: number;
+      transferable: boolean;
+      splittable: boolean;
+      attestationRequired: boolean;
+    };
+    metadataURI: string;
+  };
+  /** Split parents, oldest first (empty for a license issued directly). */
+  lineage: string[];
+  /** Every holder from the first issuance (of the oldest parent) to the holder at `drawnAt`. */
+  holders: CertificateHolder[];
+  steps: CertificateStep[];
+  /** How to check it: the CLI command, and the page to check it on when one is deployed. */
+  verification: {
+    command: string;
+    url: string | null;
+  };
+}
