@@ -32,6 +32,18 @@ export interface Floor {
   formula: string;
 }
 
+/** A market fill paid in an ERC-20 (a buy, or an accepted offer): the same writes and logs. */
+const TOKEN_FILL_FLOOR =
+  3 * SSTORE_UPDATE_COLD + // license slot, both license balances
+  SSTORE_UPDATE_COLD + // the maker's nonce word
+  3 * SSTORE_UPDATE_COLD + // the token balances of buyer, seller and fee recipient
+  COLD_ACCOUNT + // the token contract
+  ECRECOVER +
+  logGas(4, 0) + // Transfer
+  logGas(4, 32) + // LicenseReleased
+  logGas(4, 128) + // LicenseSold
+  2 * logGas(3, 32); // two ERC-20 Transfer events
+
 /** Storage and logs each operation must pay for, whatever the implementation. */
 const PARTS: Record<string, { gas: number; formula: string }> = {
   issue: {
@@ -81,30 +93,12 @@ const PARTS: Record<string, { gas: number; formula: string }> = {
       "license slot + 2 balances 3x5,000 + nonce word + fee credit 2x5,000 + ETH to the seller 9,300 + ecrecover 3,000 + Transfer 1,875 + LicenseReleased 2,131 + LicenseSold LOG4+128B 2,899",
   },
   marketBuyErc20: {
-    gas:
-      3 * SSTORE_UPDATE_COLD +
-      SSTORE_UPDATE_COLD +
-      3 * SSTORE_UPDATE_COLD +
-      COLD_ACCOUNT +
-      ECRECOVER +
-      logGas(4, 0) +
-      logGas(4, 32) +
-      logGas(4, 128) +
-      2 * logGas(3, 32),
+    gas: TOKEN_FILL_FLOOR,
     formula:
       "license slot + 2 balances 3x5,000 + nonce word 5,000 + 3 token balances 3x5,000 + token account 2,600 + ecrecover 3,000 + Transfer 1,875 + LicenseReleased 2,131 + LicenseSold 2,899 + 2 ERC-20 Transfer 2x1,756",
   },
   marketAcceptOffer: {
-    gas:
-      3 * SSTORE_UPDATE_COLD +
-      SSTORE_UPDATE_COLD +
-      3 * SSTORE_UPDATE_COLD +
-      COLD_ACCOUNT +
-      ECRECOVER +
-      logGas(4, 0) +
-      logGas(4, 32) +
-      logGas(4, 128) +
-      2 * logGas(3, 32),
+    gas: TOKEN_FILL_FLOOR,
     formula: "as marketBuyErc20's, with the buyer's nonce word",
   },
   surrender: {
