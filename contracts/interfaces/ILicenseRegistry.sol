@@ -33,7 +33,7 @@ interface ILicenseRegistry {
     /// @param transferable Whether the product's terms allow resale.
     /// @param splittable Whether the product's terms allow splitting.
     /// @param attestationRequired Whether a resale needs the controller's attestation.
-    /// @param moves How many times the license changed hands, modulo 2^15.
+    /// @param moves How many times the license changed hands (at most 32,767).
     struct LicenseView {
         address holder;
         uint256 productId;
@@ -134,6 +134,9 @@ interface ILicenseRegistry {
     error LicenseAlreadyReleased(uint256 licenseId);
     /// @notice License `licenseId` needs the controller's deactivation attestation to move.
     error LicenseDeactivationNotAttested(uint256 licenseId);
+    /// @notice License `licenseId` has changed hands 32,767 times, the most its move count
+    /// holds; it cannot move again (a count that wrapped would revive dead market orders).
+    error LicenseMoveLimitReached(uint256 licenseId);
     /// @notice The deactivation of license `licenseId` is already attested.
     error LicenseAlreadyAttested(uint256 licenseId);
     /// @notice A release of license `licenseId` needs the hash of the holder's declaration.
@@ -440,8 +443,8 @@ interface ILicenseRegistry {
     /// @notice Whether license `licenseId` is valid right now and held by `holder`.
     function isValidFor(uint256 licenseId, address holder) external view returns (bool);
 
-    /// @notice The holder of license `licenseId` and how many times it changed hands (modulo
-    /// 2^15). A signed market order names the count it was signed at, so it dies when the license
+    /// @notice The holder of license `licenseId` and how many times it changed hands (at most
+    /// 32,767: the count never wraps, the move that would wrap it is refused). A signed market order names the count it was signed at, so it dies when the license
     /// moves and stays dead if the license ever returns to its signer. Reverts for an unknown id.
     function holdingOf(uint256 licenseId) external view returns (address holder, uint256 moves);
 

@@ -20,6 +20,15 @@ library LicenseRules {
         if (data.attestationRequired() && !data.attested()) {
             revert ILicenseRegistry.LicenseDeactivationNotAttested(licenseId);
         }
+        checkMoveCount(licenseId, data);
+    }
+
+    /// @notice The move count never wraps: a market order binds itself to it, and a count that
+    /// came round again would bring dead orders back. The 32,767th move is a license's last.
+    function checkMoveCount(uint256 licenseId, LicenseData data) internal pure {
+        if (data.moves() == LicenseDataLib.MOVES_MASK) {
+            revert ILicenseRegistry.LicenseMoveLimitReached(licenseId);
+        }
     }
 
     /// @notice A license may be released when it is live, active and of a transferable product,
@@ -54,6 +63,7 @@ library LicenseRules {
         if (data.attestationRequired()) {
             revert ILicenseRegistry.LicenseDeactivationNotAttested(licenseId);
         }
+        checkMoveCount(licenseId, data);
     }
 
     /// @notice A volume license may be split when it is live, active (not released) and of a
@@ -129,9 +139,15 @@ library LicenseRules {
     }
 
     /// @notice Whether a license cannot move in its current state (ERC-5192 `locked`): its
-    /// product forbids resale, it has ended or expired, or a dispute suspends it.
+    /// product forbids resale, it has ended or expired, a dispute suspends it, or it has made the
+    /// most moves the count holds.
     function isLocked(LicenseData data, uint256 now_) internal pure returns (bool) {
-        return !data.transferable() || data.ended() || data.suspended() || data.expiredAt(now_);
+        return
+            !data.transferable() ||
+            data.ended() ||
+            data.suspended() ||
+            data.expiredAt(now_) ||
+            data.moves() == LicenseDataLib.MOVES_MASK;
     }
 
     /// @notice The state a license takes when it moves: active for the new holder, with the

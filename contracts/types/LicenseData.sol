@@ -27,9 +27,10 @@ enum LicenseStatus {
 /// - [8..39]  seats (uint32)
 /// - [40..79] validUntil (unix seconds in 40 bits, to the year 36812; 0 = perpetual)
 /// - [80]     arbiterHold: the suspension was imposed by an arbiter, so only an arbiter lifts it
-/// - [81..95] moves: how many times the license changed hands, modulo 2^15. Written in the same
-///            SSTORE as the move itself; market orders name it, so an order dies when its license
-///            moves (and does not come back to life if the license returns to its seller)
+/// - [81..95] moves: how many times the license changed hands, at most 2^15 - 1 (the rules refuse
+///            the move that would wrap it). Written in the same SSTORE as the move itself; market
+///            orders name it, so an order dies when its license moves (and does not come back to
+///            life if the license returns to its seller)
 type LicenseData is uint96;
 
 using LicenseDataLib for LicenseData global;
@@ -137,13 +138,14 @@ library LicenseDataLib {
         return uint48((LicenseData.unwrap(self) >> VALID_UNTIL_SHIFT) & VALID_UNTIL_MASK);
     }
 
-    /// @notice How many times the license changed hands, modulo 2^15.
+    /// @notice How many times the license changed hands.
     function moves(LicenseData self) internal pure returns (uint256) {
         return (LicenseData.unwrap(self) >> MOVES_SHIFT) & MOVES_MASK;
     }
 
     /// @notice `self` with one more move counted. The count is the top field of the 96 bits, so
-    /// one addition does it, and the carry out of bit 95 is dropped: it wraps at 2^15 for free.
+    /// one addition does it; a carry out of bit 95 would be dropped (a wrap), which is why
+    /// `LicenseRules.checkMoveCount` refuses a move at the maximum before this runs.
     function withMoveCounted(LicenseData self) internal pure returns (LicenseData) {
         unchecked {
             return LicenseData.wrap(uint96(uint256(LicenseData.unwrap(self)) + (1 << MOVES_SHIFT)));

@@ -1184,6 +1184,49 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         assertEq(moves, 2, "the ended parent keeps its count");
     }
 
+    /// @dev Solady's ERC-721 ownership slot of `id` (holder | extra data), as its assembly
+    /// computes it: id + id + keccak256(the id's top 28 bytes ++ the seed's top 4 bytes).
+    function _ownershipSlot(uint256 id) private pure returns (bytes32) {
+        bytes32 hash = keccak256(abi.encodePacked(bytes28(bytes32(id)), bytes4(0x7d882553)));
+        return bytes32(id + id + uint256(hash));
+    }
+
+    function test_move_refusedAtTheMoveLimit() public {
+        uint256 licenseId = _issueVolume(1);
+        bytes32 slot = _ownershipSlot(licenseId);
+        uint256 packed = uint256(vm.load(address(registry), slot));
+        assertEq(address(uint160(packed)), holder, "the slot found is the license's");
+        // One move short of the limit: that move is allowed, the next one is not.
+        uint256 countMask =
+            uint256(LicenseDataLib.MOVES_MASK) << (160 + LicenseDataLib.MOVES_SHIFT);
+        uint256 oneShort =
+            uint256(LicenseDataLib.MOVES_MASK - 1) << (160 + LicenseDataLib.MOVES_SHIFT);
+        vm.store(address(registry), slot, bytes32((packed & ~countMask) | oneShort));
+        (, uint256 moves) = registry.holdingOf(licenseId);
+        assertEq(moves, LicenseDataLib.MOVES_MASK - 1, "one move left");
+        assertFalse(registry.locked(licenseId), "still movable");
+        vm.prank(holder);
+        registry.releaseAndTransfer(buyer, licenseId, DECLARATION);
+        (, moves) = registry.holdingOf(licenseId);
+        assertEq(moves, LicenseDataLib.MOVES_MASK, "the last move counted");
+        assertTrue(registry.locked(licenseId), "locked at the limit (ERC-5192)");
+
+        vm.expectRevert(
+            abi.encodeWithSelector(ILicenseRegistry.LicenseMoveLimitReached.selector, licenseId)
+        );
+        vm.prank(buyer);
+        registry.releaseAndTransfer(holder, licenseId, DECLARATION);
+        _release(licenseId);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILicenseRegistry.LicenseMoveLimitReached.selector, licenseId)
+        );
+        vm.prank(buyer);
+        registry.transferFrom(buyer, holder, licenseId);
+        (, moves) = registry.holdingOf(licenseId);
+        assertEq(moves, LicenseDataLib.MOVES_MASK, "the count never wraps");
+        assertEq(registry.ownerOf(licenseId), buyer, "and the license stays put");
+    }
+
     function test_holdingOf_revertsForUnknownLicense() public {
         vm.expectRevert(
             abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, uint256(42))
@@ -2101,6 +2144,28 @@ contract LicenseRulesHarness {
     function checkMove(uint256 licenseId, uint96 raw, uint256 now_) external pure {
         LicenseRules.checkMove(licenseId, LicenseData.wrap(raw), now_);
     }
+
+    function checkReleaseAndMove(
+        uint256 licenseId,
+        uint96 raw,
+        uint256 now_,
+        bytes32 declarationHash
+    ) external pure {
+        LicenseRules.checkReleaseAndMove(licenseId, LicenseData.wrap(raw), now_, declarationHash);
+    }
+
+    /// @dev What `releaseAndTransfer` checked before `checkReleaseAndMove`: the release's rules,
+    /// then the move's on the released state.
+    function releaseThenMove(
+        uint256 licenseId,
+        uint96 raw,
+        uint256 now_,
+        bytes32 declarationHash
+    ) external pure {
+        LicenseData data = LicenseData.wrap(raw);
+        LicenseRules.checkRelease(licenseId, data, now_, declarationHash);
+        LicenseRules.checkMove(licenseId, data.withStatus(LicenseStatus.Released), now_);
+    }
 }
 
 contract LicenseLibrariesTest is Test {
@@ -2335,6 +2400,33 @@ contract LicenseLibrariesTest is Test {
                     );
             assertEq(keccak256(err), keccak256(expected), "exact refusal");
         }
+    }
+
+    /// @notice `checkReleaseAndMove` refuses exactly what a release followed by a move refused,
+    /// with the same error, in every state the registry can store (an active license is never
+    /// attested: attestation needs a release, and every move or withdrawal clears it).
+    function testFuzz_LicenseRules_checkReleaseAndMoveIsReleaseThenMove(
+        uint96 raw,
+        uint40 now_,
+        bool declared
+    ) public view {
+        // A stored status is one of the five (bits 0..2 never hold 5 to 7).
+        LicenseData data = LicenseData.wrap((raw & ~uint96(7)) | ((raw & 7) % 5));
+        if (data.status() == LicenseStatus.Active) data = data.withAttested(false);
+        bytes32 declaration = declared ? keccak256("declaration") : bytes32(0);
+        bytes memory combined;
+        bytes memory composed;
+        try rules.checkReleaseAndMove(7, LicenseData.unwrap(data), now_, declaration) {} catch (
+            bytes memory err
+        ) {
+            combined = err;
+        }
+        try rules.releaseThenMove(7, LicenseData.unwrap(data), now_, declaration) {} catch (
+            bytes memory err
+        ) {
+            composed = err;
+        }
+        assertEq(keccak256(combined), keccak256(composed), "same refusal, or none");
     }
 
     function testFuzz_LicenseRules_checkMoveNeedsEveryCondition(
