@@ -64,6 +64,31 @@ contract RegistryInvariants is Test {
 
     // ================================================================ invariants
 
+    /// @notice Every license's move count (what market orders bind to) equals the moves the
+    /// ledger saw, and `getLicense` reports the same.
+    function invariant_moveCountMatchesTheLedger() public view {
+        uint256 count = handler.licenseCount();
+        for (uint256 i; i < count; ++i) {
+            uint256 id = handler.licenseAt(i);
+            (address holder, uint256 moves) = registry.holdingOf(id);
+            assertEq(holder, handler.expectedLicense(id).holder, "holdingOf holder");
+            assertEq(moves, handler.expectedLicense(id).moves, "move count == the ledger's moves");
+            assertEq(registry.getLicense(id).moves, moves, "getLicense reports the count");
+        }
+    }
+
+    /// @notice No license is ever stored active with an attestation: an attestation needs a
+    /// release, and a move or a withdrawn release clears it (`checkReleaseAndMove` relies on it).
+    function invariant_noActiveLicenseIsAttested() public view {
+        uint256 count = handler.licenseCount();
+        for (uint256 i; i < count; ++i) {
+            ILicenseRegistry.LicenseView memory license = registry.getLicense(handler.licenseAt(i));
+            if (license.status == LicenseStatus.Active) {
+                assertFalse(license.attested, "an active license is never attested");
+            }
+        }
+    }
+
     /// @notice A license has exactly one holder: the one the ledger expects, and no license
     /// exists that the ledger does not know.
     function invariant_everyLicenseHasExactlyTheLedgersHolder() public view {
