@@ -3,8 +3,13 @@
  * SDK, printing each step. A publisher registers a product and issues a volume license; the
  * company holding it splits it, releases a part with its declaration and sells it on the market
  * to a dealer, who resells it; the publisher revokes a fraudulent license; the resold license is
- * shown with its full history, rebuilt from the logs.
+ * shown with its full history, rebuilt from the logs; its certificate of title is written as a PDF
+ * and verified against the chain.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { formatEther, parseEther, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
@@ -12,6 +17,8 @@ import { LicenseMarket__factory, LicenseRegistry__factory } from "../typechain-t
 import {
   LicenseLedger,
   ROLES,
+  certificateFromPdf,
+  certificatePdf,
   hashDocument,
   type HistoryEvent,
   type License,
@@ -160,3 +167,19 @@ for (const event of history) {
   );
 }
 show(await b.getLicense(part));
+
+step(`The certificate of title of license ${part}: written as a PDF, read back and verified`);
+const certificate = await b.certificate(part, { networkName: "hardhat" });
+const pdfPath = join(mkdtempSync(join(tmpdir(), "license-ledger-demo-")), "demo-certificate.pdf");
+writeFileSync(pdfPath, await certificatePdf(certificate));
+console.log(`   ${pdfPath}`);
+console.log(
+  `   drawn at block ${certificate.drawnAt.block}: ${certificate.holders.length} holders, ${certificate.steps.length} steps`,
+);
+const verdict = await b.verifyCertificate(await certificateFromPdf(readFileSync(pdfPath)));
+console.log(
+  verdict.valid
+    ? `   verified against the chain: valid as of block ${certificate.drawnAt.block}`
+    : `   verified against the chain: NOT valid:\n${verdict.differences.map((d) => `     - ${d}`).join("\n")}`,
+);
+for (const change of verdict.changedSince) console.log(`   changed since: ${change}`);

@@ -29,13 +29,13 @@ export interface CertificateHolder {
 
 /** The kinds of step a chain of title records, one per event. */
 export type CertificateStepKind =
-  | "issued" // LicenseIssued (+ Transfer from 0): details.seats, details.validUntil
+  | "issued" // LicenseIssued (+ Transfer from 0): details.holder (the first holder), seats, validUntil
   | "issued-by" // LicenseIssuedBy: details.issuer; basis = first-sale evidence hash (or null)
   | "key-committed" // LicenseKeyCommitted: basis = the key commitment
   | "released" // LicenseReleased: details.holder; basis = the declaration hash
-  | "release-withdrawn" // LicenseReleaseWithdrawn
+  | "release-withdrawn" // LicenseReleaseWithdrawn: details.holder
   | "attested" // LicenseDeactivationAttested: details.attester; basis = evidence hash
-  | "transferred" // Transfer between two holders: details.from, details.to
+  | "transferred" // Transfer between two holders: details.from, details.to; basis = the declaration of the release it relied on
   | "sold" // LicenseSold on the market: details.seller, buyer, currency, price, fee; basis = order hash
   | "split" // LicenseSplit: details.childId, details.seats (a parent's step)
   | "suspended" // LicenseSuspended: details.by; basis = evidence hash
@@ -67,7 +67,10 @@ export interface Certificate {
   registry: string;
   /** The market whose sales are included, or null. */
   market: string | null;
-  /** The block the certificate was drawn at: everything in it is as of this block. */
+  /**
+   * The block the certificate was drawn at: everything in it is as of this block. `transaction`
+   * is the transaction of the latest step the certificate includes (at or before `block`).
+   */
   drawnAt: CertificatePoint & { blockHash: string };
   license: {
     id: string;

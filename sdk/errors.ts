@@ -161,6 +161,8 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
     `license ${s(a.licenseId)} is already released for resale (its holder declared its copy unusable)`,
   LicenseDeactivationNotAttested: (a) =>
     `license ${s(a.licenseId)} cannot move yet: its publisher must first attest that the seller's copy was deactivated`,
+  LicenseMoveLimitReached: (a) =>
+    `license ${s(a.licenseId)} has changed hands 32,767 times, the most the ledger counts: it cannot move again`,
   LicenseAlreadyAttested: (a) =>
     `the deactivation of license ${s(a.licenseId)} is already attested`,
   LicenseDeclarationMissing: (a) =>

@@ -15,6 +15,14 @@ import {
 import type { ILicenseMarket, LicenseMarket, LicenseRegistry } from "../typechain-types/index.js";
 import { LicenseMarket__factory, LicenseRegistry__factory } from "../typechain-types/index.js";
 import { runBatch, type BatchOptions, type BatchResult, type BatchStep } from "./batch.js";
+import {
+  certificateFromTitle,
+  verifyCertificate as verifyAgainstChain,
+  type CertificateOptions,
+  type CertificateVerification,
+  type VerifyOptions,
+} from "./certificate.js";
+import type { Certificate } from "./certificate-types.js";
 import { loadDeployment, type DeploymentRecord } from "./deployments.js";
 import {
   LedgerError,
@@ -26,6 +34,14 @@ import {
 import { keyCommitment } from "./hashing.js";
 import { licenseEvents, type HistoryEvent } from "./history.js";
 import { getLogsPaged } from "./logs.js";
+import {
+  chainOfTitle as rebuildChainOfTitleAt,
+  holderAt as holderFromLogs,
+  licensesHeldAt as holdingsFromLogs,
+  type ChainOfTitle,
+  type ChainOfTitleOptions,
+  type PointInTime,
+} from "./title.js";
 import {
   BUY_OFFER_TYPES,
   ETH,
@@ -95,7 +111,7 @@ export interface License {
   seats: bigint;
   /** 0n for a perpetual license, else unix seconds. */
   validUntil: bigint;
-  /** How many times the license changed hands (modulo 2^15). */
+  /** How many times the license changed hands (at most 32,767: the count never wraps). */
   moves: bigint;
   status: LicenseStatusName;
   suspended: boolean;
@@ -641,6 +657,54 @@ export class LicenseLedger {
         !(e.event === "LicenseSplit" && e.licenseId === parentId && e.args.childId !== licenseId),
     );
     return [...beforeBirth, ...own.filter((e) => e !== birth)];
+  }
+
+  // ------------------------------------------------------------------ chain of title
+
+  /**
+   * The chain of title of a license from the logs alone (see `title.ts`): every step from the
+   * issuance of its oldest split parent to `atBlock` (or `atTime`; default: the latest block),
+   * the holder periods, the lineage, and the license's and product's state as of that block.
+   * Throws `LicenseNotIssued` when the license did not exist at that block.
+   */
+  async chainOfTitle(licenseId: bigint, options: ChainOfTitleOptions = {}): Promise<ChainOfTitle> {
+    return rebuildChainOfTitleAt(this, licenseId, {
+      ...options,
+      pageSize: options.pageSize ?? DEFAULT_LOG_PAGE,
+    });
+  }
+
+  /** Who held `licenseId` at a block or time (`undefined`: it did not exist yet). */
+  async holderAt(licenseId: bigint, at: PointInTime): Promise<string | undefined> {
+    return holderFromLogs(this, licenseId, at, DEFAULT_LOG_PAGE);
+  }
+
+  /** The licenses `account` held at a block or time, in id order (ended ones included). */
+  async licensesHeldAt(account: string, at: PointInTime): Promise<bigint[]> {
+    return holdingsFromLogs(this, account, at, DEFAULT_LOG_PAGE);
+  }
+
+  /** A certificate of title (schema v1) for `licenseId`, drawn at `atBlock` (default: latest). */
+  async certificate(licenseId: bigint, options: CertificateOptions): Promise<Certificate> {
+    const title = await this.chainOfTitle(licenseId, {
+      atBlock: options.atBlock,
+      pageSize: options.pageSize,
+    });
+    return certificateFromTitle(title, options.networkName);
+  }
+
+  /**
+   * Checks every field of a certificate against this chain at the certificate's block, and lists
+   * what changed since. Throws a `LedgerError` for a certificate of another chain or registry.
+   */
+  async verifyCertificate(
+    cert: Certificate,
+    options: VerifyOptions = {},
+  ): Promise<CertificateVerification> {
+    return verifyAgainstChain(this, cert, {
+      ...options,
+      pageSize: options.pageSize ?? DEFAULT_LOG_PAGE,
+    });
   }
 
   // ------------------------------------------------------------------ market

@@ -399,6 +399,55 @@ export const withdrawTask = ledgerTask("withdraw", "Withdraws the ETH the market
   .setAction(() => import("./actions/withdraw.js"))
   .build();
 
+const AT_BLOCK = optional("atBlock", "The block to read the chain at (default: the latest)");
+const AT_TIME = optional(
+  "atTime",
+  "The moment to read the chain at: unix seconds or a date (2026-01-01, midnight UTC); the last block at or before it",
+);
+
+export const historyTask = ledgerTask(
+  "history",
+  "Shows a license's chain of title from the logs: every holder with its period, every step with its transaction",
+)
+  .addPositionalArgument(LICENSE)
+  .addOption(AT_BLOCK)
+  .addOption(AT_TIME)
+  .setAction(() => import("./actions/history.js"))
+  .build();
+
+export const certificateTask = ledgerTask(
+  "certificate",
+  "Writes a license's certificate of title: a PDF a person reads (its JSON embedded), or the JSON",
+)
+  .addPositionalArgument(LICENSE)
+  .addOption(AT_BLOCK)
+  .addOption(
+    optional(
+      "out",
+      "Where to write it: a .pdf or a .json file (default: certificate-<license>.pdf)",
+    ),
+  )
+  .setAction(() => import("./actions/certificate.js"))
+  .build();
+
+export const verifyTask = ledgerTask(
+  "verify",
+  "Checks a certificate (PDF or JSON) against the chain: valid, or each difference in plain words",
+)
+  .addPositionalArgument({ name: "file", description: "The certificate: a .pdf or a .json file" })
+  .setAction(() => import("./actions/verify.js"))
+  .build();
+
+export const heldByTask = ledgerTask(
+  "held-by",
+  "Lists the licenses an account held at a past moment (--at-time or --at-block)",
+)
+  .addPositionalArgument({ name: "account", description: "The account's address" })
+  .addOption(AT_TIME)
+  .addOption(AT_BLOCK)
+  .setAction(() => import("./actions/held-by.js"))
+  .build();
+
 /** Every `license:*` task, for hardhat.config.ts. */
 export const ledgerTasks = [
   deployTask,
@@ -423,4 +472,8 @@ export const ledgerTasks = [
   cancelTask,
   approveMarketTask,
   withdrawTask,
+  historyTask,
+  certificateTask,
+  verifyTask,
+  heldByTask,
 ];

@@ -268,6 +268,30 @@ export function parseTime(value: string, what: string, now: bigint): bigint {
   );
 }
 
+/** A moment in the chain's past: a block, or a time resolved by the SDK to the block then. */
+export type PointInTimeArg = { block: number } | { time: bigint };
+
+/**
+ * `--at-block N` or `--at-time <date>` (not both), or `undefined` for neither (the latest block).
+ * A time is unix seconds, a date (midnight UTC) or a date-time, never a duration.
+ */
+export function parsePointInTime(args: {
+  atBlock: string | undefined;
+  atTime: string | undefined;
+}): PointInTimeArg | undefined {
+  if (args.atBlock !== undefined && args.atTime !== undefined) {
+    fail("give --at-block or --at-time, not both");
+  }
+  if (args.atBlock !== undefined) return { block: Number(parseWhole(args.atBlock, "--at-block")) };
+  if (args.atTime === undefined) return undefined;
+  if (isDuration(args.atTime)) {
+    fail(
+      `--at-time must be a moment, unix seconds or a date such as 2027-01-01, got the duration '${args.atTime}'`,
+    );
+  }
+  return { time: parseTime(args.atTime, "--at-time", 0n) };
+}
+
 /** Revocation reason codes (ILicenseRegistry.LicenseRevoked), by name. */
 export const REVOCATION_REASONS: Readonly<Record<string, number>> = {
   refund: 1,

@@ -46,7 +46,7 @@ function addressBook(dir: string, chainId: number, registry: string, market?: st
 describe("tasks: options every verb takes", function () {
   it("declares --json, --deployments-dir, --registry, --market and --from on every verb", function () {
     const verbs = ledgerTasks.map((t) => t.id.join(" ")).filter((id) => id !== "license:deploy");
-    expect(verbs).to.have.length(20);
+    expect(verbs).to.have.length(25);
     for (const id of verbs) {
       const options = [...hre.tasks.getTask(id).options.keys()];
       expect(options, id).to.include.members([

@@ -1,0 +1,817 @@
+import { ZeroAddress, formatEther } from "ethers";
+import {
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFRawStream,
+  PDFString,
+  StandardFonts,
+  decodePDFRawStream,
+  rgb,
+  type PDFFont,
+  type PDFPage,
+  type RGB,
+} from "pdf-lib";
+import QRCode from "qrcode";
+
+import { certificateFromJson, certificateToJson } from "./certificate.js";
+import type { Certificate, CertificateHolder, CertificateStep } from "./certificate-types.js";
+import { LedgerError } from "./errors.js";
+
+/**
+ * The PDF certificate: a person's reading of the certificate JSON (schema v1), on A4 pages drawn
+ * with pdf-lib and its standard fonts. It shows the license, the product and its terms, the
+ * status at the block it was drawn at, where it was drawn (network, registry, market, block),
+ * a QR code with the verification command (or page), the timeline of holders and every step
+ * with full transaction hashes. The JSON itself travels inside the PDF twice, as the attachment
+ * `certificate.json` and in the document information entry `LicenseLedgerCertificate`, so that
+ * `certificateFromPdf` (and `license:verify`) can read it back and check it against the chain.
+ *
+ * The output is deterministic: the same certificate gives the same bytes (the PDF's dates are the
+ * drawn block's time, not the time it was written).
+ */
+
+/** The name of the embedded JSON file. */
+export const CERTIFICATE_ATTACHMENT = "certificate.json";
+/** The custom document-information key holding the same JSON (compact). */
+export const CERTIFICATE_INFO_KEY = "LicenseLedgerCertificate";
+
+// ------------------------------------------------------------------ words
+
+/** Unix seconds as `2026-11-23 18:25:06 UTC`. */
+function formatUtc(seconds: number | bigint): string {
+  const iso = new Date(Number(seconds) * 1000).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
+
+/** A price or fee in its currency: ETH in ether, an ERC-20 token in its smallest units. */
+function formatPrice(amount: string, currency: string | undefined): string {
+  if (currency === undefined || currency === ZeroAddress) {
+    const ether = formatEther(BigInt(amount));
+    return `${ether.endsWith(".0") ? ether.slice(0, -2) : ether} ETH`;
+  }
+  return `${amount} units of token ${currency}`;
+}
+
+const REASONS: Record<string, string> = {
+  "1": "a refund",
+  "2": "fraud",
+  "3": "a court order",
+  "4": "a publisher error",
+};
+
+/** What the step's `basis` hash is, in a word or two. */
+function basisLabel(step: Pick<CertificateStep, "kind">): string {
+  switch (step.kind) {
+    case "released":
+    case "transferred":
+      return "declaration";
+    case "key-committed":
+      return "key commitment";
+    case "sold":
+      return "order";
+    case "reinstated":
+      return "reason";
+    case "issued-by":
+    case "attested":
+    case "suspended":
+    case "revoked":
+      return "evidence";
+    default:
+      return "basis";
+  }
+}
+
+/** The license's validity in words: "perpetual", or "until <date>". */
+function formatValidUntil(validUntil: string): string {
+  return validUntil === "0" ? "perpetual" : `until ${formatUtc(BigInt(validUntil))}`;
+}
+
+/**
+ * One step of a chain of title in plain words ("sold on the market by 0x... to 0x... for 1.23 ETH
+ * (fee 0.03 ETH)"). Detail values the wording does not use are appended as `key value`, so no
+ * recorded value is ever hidden from the reader.
+ */
+export function describeCertificateStep(
+  step: Pick<CertificateStep, "kind" | "details" | "basis">,
+): string {
+  const d = step.details;
+  const used = new Set<string>();
+  const get = (key: string): string | undefined => {
+    const value = d[key];
+    if (value !== undefined) used.add(key);
+    return value;
+  };
+  let text: string;
+  switch (step.kind) {
+    case "issued": {
+      const seats = get("seats");
+      const validUntil = get("validUntil");
+      const to = get("to") ?? get("holder");
+      text = `issued${to === undefined ? "" : ` to ${to}`}${seats === undefined ? "" : ` with ${seats} seats`}${validUntil === undefined ? "" : `, ${formatValidUntil(validUntil)}`}`;
+      break;
+    }
+    case "issued-by": {
+      const issuer = get("issuer");
+      text = `issued by ${issuer ?? "an authorised issuer"}${step.basis === null ? "" : ", on first-sale evidence"}`;
+      break;
+    }
+    case "key-committed":
+      text = "a license key was bound to it (only its commitment is recorded)";
+      break;
+    case "released":
+      text = `${get("holder") ?? "the holder"} declared its copy unusable and released the license for resale`;
+      break;
+    case "release-withdrawn":
+      text = "the release for resale was withdrawn";
+      break;
+    case "attested":
+      text = `${get("attester") ?? "the controller"} attested that the holder's copy was deactivated`;
+      break;
+    case "transferred":
+      text = `moved from ${get("from") ?? "?"} to ${get("to") ?? "?"}`;
+      break;
+    case "sold": {
+      const currency = get("currency");
+      const price = get("price");
+      const fee = get("fee");
+      text = `sold on the market by ${get("seller") ?? "?"} to ${get("buyer") ?? "?"}`;
+      if (price !== undefined) text += `, the buyer paid ${formatPrice(price, currency)}`;
+      if (fee !== undefined) text += ` (fee ${formatPrice(fee, currency)})`;
+      break;
+    }
+    case "split": {
+      const child = get("childId");
+      const seats = get("seats");
+      text = `split: license ${child ?? "?"} continues the chain of title${seats === undefined ? "" : ` with ${seats} seats`}`;
+      break;
+    }
+    case "suspended":
+      text = `suspended by ${get("by") ?? "an arbiter"} on evidence`;
+      break;
+    case "reinstated":
+      text = `reinstated by ${get("by") ?? "an arbiter"}`;
+      break;
+    case "revoked": {
+      const code = get("reasonCode");
+      const reason = code === undefined ? undefined : (REASONS[code] ?? `reason code ${code}`);
+      text = `revoked for good by ${get("by") ?? "the controller"}${reason === undefined ? "" : ` for ${reason}`}`;
+      break;
+    }
+    case "surrendered":
+      text = `surrendered for good by ${get("holder") ?? "the holder"}`;
+      break;
+    default:
+      text = String(step.kind);
+  }
+  const rest = Object.entries(d).filter(([key]) => !used.has(key));
+  if (rest.length > 0) text += `; ${rest.map(([key, value]) => `${key} ${value}`).join(", ")}`;
+  return text;
+}
+
+/** The license's status as of the drawn block: "active, valid" or "revoked, not valid". */
+export function describeCertificateStatus(license: Certificate["license"]): string {
+  const parts: string[] = [license.status];
+  if (license.suspended) parts.push("suspended");
+  if (license.expired) parts.push("expired");
+  parts.push(license.valid ? "valid" : "not valid");
+  return parts.join(", ");
+}
+
+/** The product's terms in words. */
+function describeTerms(terms: Certificate["product"]["terms"]): string {
+  return [
+    terms.validityDays === 0 ? "perpetual" : `valid up to ${terms.validityDays} days`,
+    `up to ${terms.maxSeatsPerLicense} seats per license`,
+    terms.transferable ? "transferable" : "not transferable",
+    terms.splittable ? "splittable" : "not splittable",
+    terms.attestationRequired
+      ? "resale needs the controller's attestation"
+      : "no attestation needed",
+  ].join(", ");
+}
+
+// ------------------------------------------------------------------ the PDF
+
+/** Any text the standard fonts cannot show (they know WinAnsi), reduced to printable ASCII. */
+export function pdfSafe(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2013\u2014]/g, "-")
+    .replace(/[\t\r\n]/g, " ")
+    .replace(/[^\x20-\x7e]/g, "?");
+}
+
+const PAGE: [number, number] = [595.28, 841.89]; // A4 in points
+const MARGIN = 42;
+const WIDTH = PAGE[0] - 2 * MARGIN;
+const FOOTER_SPACE = 34;
+const INK = rgb(0.1, 0.1, 0.12);
+const MUTED = rgb(0.42, 0.44, 0.48);
+const RULE = rgb(0.78, 0.8, 0.84);
+const SHADE = rgb(0.955, 0.962, 0.975);
+const ACCENT = rgb(0.12, 0.28, 0.55);
+const GOOD = rgb(0.08, 0.45, 0.2);
+const BAD = rgb(0.7, 0.12, 0.1);
+
+interface Fonts {
+  regular: PDFFont;
+  bold: PDFFont;
+  mono: PDFFont;
+  monoBold: PDFFont;
+}
+
+/** A piece of text on a line, `x` from the left margin (negative: right-aligned at `-x`). */
+interface Run {
+  x: number;
+  text: string;
+  font: PDFFont;
+  size: number;
+  color?: RGB;
+  /** Right-align the run so that it ends at `x`. */
+  alignRight?: boolean;
+}
+
+/** Splits text into lines no wider than `width`: at spaces, and inside a word too long to fit. */
+function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  const fits = (s: string) => font.widthOfTextAtSize(s, size) <= width;
+  for (const word of pdfSafe(text).split(" ")) {
+    const candidate = line === "" ? word : `${line} ${word}`;
+    if (fits(candidate)) {
+      line = candidate;
+      continue;
+    }
+    if (line !== "") lines.push(line);
+    line = word;
+    while (!fits(line)) {
+      let cut = line.length - 1;
+      while (cut > 1 && !fits(line.slice(0, cut))) cut--;
+      lines.push(line.slice(0, cut));
+      line = line.slice(cut);
+    }
+  }
+  if (line !== "" || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** Draws runs line by line, top to bottom, starting new pages when one fills up. */
+class Layout {
+  readonly pages: PDFPage[] = [];
+  private page!: PDFPage;
+  /** The top of the next thing drawn. */
+  y = 0;
+  /** Drawn at the top of a page a table continues on (its title and header). */
+  private continuation: (() => void) | undefined;
+
+  private readonly doc: PDFDocument;
+  readonly fonts: Fonts;
+
+  constructor(doc: PDFDocument, fonts: Fonts) {
+    this.doc = doc;
+    this.fonts = fonts;
+    this.newPage();
+  }
+
+  newPage(): void {
+    this.page = this.doc.addPage(PAGE);
+    this.pages.push(this.page);
+    this.y = PAGE[1] - MARGIN;
+    this.continuation?.();
+  }
+
+  /** Room left on this page above the footer. */
+  get room(): number {
+    return this.y - (MARGIN + FOOTER_SPACE);
+  }
+
+  /** Starts a new page unless `height` still fits on this one. */
+  keep(height: number): void {
+    if (height > this.room) this.newPage();
+  }
+
+  /** Whatever draws the top of a continued table, for the pages `body` spills onto. */
+  continuing(header: () => void, body: () => void): void {
+    this.continuation = header;
+    try {
+      body();
+    } finally {
+      this.continuation = undefined;
+    }
+  }
+
+  /** One line of runs whose baseline sits `size` below the cursor; moves the cursor down. */
+  line(runs: Run[], height: number): void {
+    const baseline = this.y - height + 3;
+    for (const run of runs) {
+      const text = pdfSafe(run.text);
+      const x = run.alignRight
+        ? MARGIN + run.x - run.font.widthOfTextAtSize(text, run.size)
+        : MARGIN + run.x;
+      this.page.drawText(text, {
+        x,
+        y: baseline,
+        size: run.size,
+        font: run.font,
+        color: run.color ?? INK,
+      });
+    }
+    this.y -= height;
+  }
+
+  rect(x: number, top: number, width: number, height: number, color: RGB): void {
+    this.page.drawRectangle({ x: MARGIN + x, y: top - height, width, height, color });
+  }
+
+  rule(color: RGB = RULE, thickness = 0.6): void {
+    this.page.drawLine({
+      start: { x: MARGIN, y: this.y },
+      end: { x: MARGIN + WIDTH, y: this.y },
+      thickness,
+      color,
+    });
+  }
+
+  /** A QR code whose top-left corner is at (`x`, `top`), `size` points wide. */
+  qr(text: string, x: number, top: number, size: number): void {
+    const { modules } = QRCode.create(text, { errorCorrectionLevel: "M" });
+    const quiet = 2;
+    const cell = size / (modules.size + 2 * quiet);
+    this.page.drawRectangle({
+      x: MARGIN + x,
+      y: top - size,
+      width: size,
+      height: size,
+      color: rgb(1, 1, 1),
+    });
+    for (let row = 0; row < modules.size; row++) {
+      let col = 0;
+      while (col < modules.size) {
+        if (!modules.get(row, col)) {
+          col++;
+          continue;
+        }
+        const start = col;
+        while (col < modules.size && modules.get(row, col)) col++;
+        this.page.drawRectangle({
+          x: MARGIN + x + (quiet + start) * cell,
+          y: top - (quiet + row + 1) * cell,
+          width: (col - start) * cell + 0.05,
+          height: cell + 0.05,
+          color: rgb(0, 0, 0),
+        });
+      }
+    }
+  }
+}
+
+const LABEL_WIDTH = 112;
+
+/** A section's title with a rule under it. */
+function sectionTitle(layout: Layout, title: string, room = 0): void {
+  layout.keep(32 + room);
+  layout.y -= 10;
+  layout.line([{ x: 0, text: title, font: layout.fonts.bold, size: 11.5, color: ACCENT }], 16);
+  layout.y -= 3;
+  layout.rule(ACCENT, 0.8);
+  layout.y -= 5;
+}
+
+/** `label  value` rows, the value wrapped; `mono` values (addresses, hashes) in Courier. */
+function keyValues(
+  layout: Layout,
+  rows: readonly (readonly [string, string, { mono?: boolean; color?: RGB; bold?: boolean }?])[],
+): void {
+  const { regular, bold, mono } = layout.fonts;
+  for (const [label, value, style = {}] of rows) {
+    const font = style.mono ? mono : style.bold ? bold : regular;
+    const size = style.mono ? 8.6 : 9.2;
+    const lines = wrap(value, font, size, WIDTH - LABEL_WIDTH);
+    layout.keep(lines.length * 12.5);
+    lines.forEach((text, i) => {
+      const runs: Run[] = [
+        { x: LABEL_WIDTH, text, font, size, ...(style.color ? { color: style.color } : {}) },
+      ];
+      if (i === 0) runs.push({ x: 0, text: label, font: regular, size: 8.6, color: MUTED });
+      layout.line(runs, 12.5);
+    });
+  }
+}
+
+const ROW_LINE = 11;
+const rowHeight = (lines: readonly Run[][]): number => lines.length * ROW_LINE + 7;
+/** Room a table's title, header and first row need, so that a title never ends a page. */
+const tableStart = (firstRow: readonly Run[][] | undefined): number =>
+  48 + (firstRow === undefined ? 0 : rowHeight(firstRow));
+
+/** A table row: its lines, drawn on a shaded band on alternate rows; never split across pages. */
+function tableRow(layout: Layout, lines: Run[][], shaded: boolean): void {
+  const height = rowHeight(lines);
+  layout.keep(height);
+  if (shaded) layout.rect(0, layout.y, WIDTH, height, SHADE);
+  layout.y -= 3.5;
+  for (const runs of lines) layout.line(runs, ROW_LINE);
+  layout.y -= 3.5;
+}
+
+/** The lines of one holder's row in the timeline. */
+function holderLines(
+  fonts: Fonts,
+  holder: CertificateHolder,
+  index: number,
+  current: boolean,
+  drawnAt: number,
+): Run[][] {
+  const { regular, bold, mono, monoBold } = fonts;
+  const period = (label: string, point: CertificateHolder["since"] | null): Run[] => [
+    { x: 18, text: label, font: regular, size: 7.6, color: MUTED },
+    ...(point === null
+      ? [
+          {
+            x: 48,
+            text: `still held at block ${drawnAt} (the drawn block)`,
+            font: regular,
+            size: 8,
+          },
+        ]
+      : [
+          { x: 48, text: formatUtc(point.timestamp), font: regular, size: 8 },
+          { x: 150, text: `block ${point.block}`, font: regular, size: 8 },
+          { x: 218, text: "tx", font: regular, size: 7.6, color: MUTED },
+          { x: WIDTH, text: point.transaction, font: mono, size: 7, alignRight: true },
+        ]),
+  ];
+  return [
+    [
+      { x: 0, text: String(index + 1), font: bold, size: 8.6, color: MUTED },
+      { x: 18, text: holder.holder, font: monoBold, size: 8.6 },
+      {
+        x: WIDTH,
+        text: `${current ? "current holder - " : ""}license ${holder.licenseId}`,
+        font: current ? bold : regular,
+        size: 8,
+        alignRight: true,
+        ...(current ? { color: GOOD } : {}),
+      },
+    ],
+    period("since", holder.since),
+    period("until", holder.until),
+  ];
+}
+
+/** The lines of one step's row. */
+function stepLines(fonts: Fonts, step: CertificateStep, index: number): Run[][] {
+  const { regular, bold, mono } = fonts;
+  const hashRow = (label: string, hash: string): Run[] => [
+    { x: 18, text: label, font: regular, size: 7.6, color: MUTED },
+    { x: 80, text: hash, font: mono, size: 7 },
+  ];
+  const lines: Run[][] = [
+    [
+      { x: 0, text: String(index + 1), font: bold, size: 8.6, color: MUTED },
+      { x: 18, text: step.kind, font: bold, size: 8.6 },
+      { x: 116, text: formatUtc(step.timestamp), font: regular, size: 8 },
+      { x: 218, text: `block ${step.block}`, font: regular, size: 8 },
+      { x: WIDTH, text: `license ${step.licenseId}`, font: regular, size: 8, alignRight: true },
+    ],
+    hashRow("transaction", step.transaction),
+  ];
+  if (step.basis !== null) lines.push(hashRow(basisLabel(step), step.basis));
+  for (const text of wrap(describeCertificateStep(step), regular, 8, WIDTH - 18)) {
+    lines.push([{ x: 18, text, font: regular, size: 8 }]);
+  }
+  return lines;
+}
+
+/** The small grey header of a table. */
+function tableHeader(layout: Layout, runs: Run[]): void {
+  layout.line(
+    runs.map((run) => ({ ...run, font: layout.fonts.bold, size: 7.4, color: MUTED })),
+    11,
+  );
+  layout.rule();
+  layout.y -= 1;
+}
+
+/** Draws the certificate's pages. */
+function drawCertificate(layout: Layout, cert: Certificate): void {
+  const { regular, bold, mono } = layout.fonts;
+  const license = cert.license;
+  const current = cert.holders.find((h) => h.until === null);
+  const checkText = cert.verification.url ?? cert.verification.command;
+
+  // Title block, with the QR code on the right.
+  const top = layout.y;
+  const qrSize = 92;
+  layout.qr(checkText, WIDTH - qrSize, top + 4, qrSize);
+  layout.line([{ x: 0, text: "LICENSE LEDGER", font: bold, size: 8.5, color: ACCENT }], 12);
+  layout.line([{ x: 0, text: "Certificate of title", font: bold, size: 22 }], 28);
+  layout.line(
+    [
+      {
+        x: 0,
+        text: `License ${license.id} of product ${cert.product.id}`,
+        font: regular,
+        size: 12,
+      },
+    ],
+    17,
+  );
+  layout.y -= 4;
+  const textWidth = WIDTH - qrSize - 16;
+  const intro =
+    "The chain of title of a used software license, drawn from the event logs of the License " +
+    `Ledger registry at block ${cert.drawnAt.block}: who held it, since when, and every ` +
+    "recorded step, each with its transaction.";
+  for (const text of wrap(intro, regular, 8.6, textWidth)) {
+    layout.line([{ x: 0, text, font: regular, size: 8.6, color: MUTED }], 11.5);
+  }
+  layout.y -= 3;
+  layout.line(
+    [
+      {
+        x: 0,
+        text: cert.verification.url === null ? "To check it, run:" : "To check it, open:",
+        font: bold,
+        size: 8,
+      },
+    ],
+    11,
+  );
+  for (const text of wrap(checkText, mono, 7.6, textWidth)) {
+    layout.line([{ x: 0, text, font: mono, size: 7.6 }], 10);
+  }
+  if (cert.verification.url !== null) {
+    layout.line([{ x: 0, text: "or run:", font: bold, size: 8 }], 11);
+    for (const text of wrap(cert.verification.command, mono, 7.6, textWidth)) {
+      layout.line([{ x: 0, text, font: mono, size: 7.6 }], 10);
+    }
+  }
+  if (cert.verification.command.includes("<file>")) {
+    layout.line(
+      [
+        {
+          x: 0,
+          text: "where <file> is this PDF, or the certificate's JSON",
+          font: regular,
+          size: 7.6,
+          color: MUTED,
+        },
+      ],
+      10,
+    );
+  }
+  layout.y = Math.min(layout.y, top - qrSize - 6);
+  layout.y -= 2;
+  layout.rule(INK, 1);
+  layout.y -= 4;
+
+  sectionTitle(layout, "Current status");
+  keyValues(layout, [
+    [
+      "Status",
+      `${describeCertificateStatus(license)} (as of block ${cert.drawnAt.block})`,
+      { bold: true, color: license.valid ? GOOD : BAD },
+    ],
+    ["Current holder", current?.holder ?? "none", { mono: true }],
+    ["Seats", license.seats],
+    ["Validity", formatValidUntil(license.validUntil) + (license.expired ? " (expired)" : "")],
+    [
+      "Resale",
+      [
+        license.transferable ? "transferable" : "not transferable",
+        license.splittable ? "splittable" : "not splittable",
+        license.attestationRequired
+          ? license.attested
+            ? "attestation required (attested)"
+            : "attestation required (not attested)"
+          : "no attestation needed",
+      ].join(", "),
+    ],
+    [
+      "Lineage",
+      cert.lineage.length === 0
+        ? "issued directly (not split from another license)"
+        : `split from ${cert.lineage.map((id) => `license ${id}`).join(", then ")}`,
+    ],
+  ]);
+
+  sectionTitle(layout, "Product and terms");
+  keyValues(layout, [
+    ["Product", cert.product.id],
+    ["Controller", cert.product.controller, { mono: true }],
+    ["Terms", describeTerms(cert.product.terms)],
+    ["Description", cert.product.metadataURI === "" ? "(none)" : cert.product.metadataURI],
+  ]);
+
+  sectionTitle(layout, "Drawn at");
+  keyValues(layout, [
+    ["Network", `${cert.network.name} (chain id ${cert.network.chainId})`],
+    ["Registry", cert.registry, { mono: true }],
+    ["Market", cert.market ?? "none (market sales not included)", { mono: cert.market !== null }],
+    ["Block", String(cert.drawnAt.block)],
+    ["Block time", formatUtc(cert.drawnAt.timestamp)],
+    ["Block hash", cert.drawnAt.blockHash, { mono: true }],
+  ]);
+
+  const holdersHeader = (title: string) => () => {
+    sectionTitle(layout, title);
+    tableHeader(layout, [
+      { x: 0, text: "#", font: bold, size: 7 },
+      { x: 18, text: "HOLDER, AND WHEN IT HELD THE LICENSE (UTC)", font: bold, size: 7 },
+      { x: 218, text: "TRANSACTION", font: bold, size: 7 },
+      { x: WIDTH, text: "LICENSE", font: bold, size: 7, alignRight: true },
+    ]);
+  };
+  const holderRows = cert.holders.map((holder, i) =>
+    holderLines(layout.fonts, holder, i, holder === current, cert.drawnAt.block),
+  );
+  const holdersTitle = `Holders (${cert.holders.length})`;
+  layout.keep(tableStart(holderRows[0]));
+  holdersHeader(holdersTitle)();
+  layout.continuing(holdersHeader(`${holdersTitle}, continued`), () => {
+    holderRows.forEach((lines, i) => tableRow(layout, lines, i % 2 === 0));
+  });
+
+  const stepsHeader = (title: string) => () => {
+    sectionTitle(layout, title);
+    tableHeader(layout, [
+      { x: 0, text: "#", font: bold, size: 7 },
+      { x: 18, text: "STEP", font: bold, size: 7 },
+      { x: 116, text: "DATE (UTC)", font: bold, size: 7 },
+      { x: 218, text: "BLOCK", font: bold, size: 7 },
+      { x: WIDTH, text: "LICENSE", font: bold, size: 7, alignRight: true },
+    ]);
+  };
+  const stepRows = cert.steps.map((step, i) => stepLines(layout.fonts, step, i));
+  const stepsTitle = `Steps (${cert.steps.length})`;
+  layout.keep(tableStart(stepRows[0]) + (stepRows[1] === undefined ? 0 : rowHeight(stepRows[1])));
+  stepsHeader(stepsTitle)();
+  layout.continuing(stepsHeader(`${stepsTitle}, continued`), () => {
+    stepRows.forEach((lines, i) => tableRow(layout, lines, i % 2 === 0));
+  });
+
+  layout.y -= 10;
+  const closing =
+    "This certificate embeds its data as the attachment certificate.json. Checking it compares " +
+    "every field with the chain and reports each difference; what is printed above is drawn " +
+    "from that data.";
+  for (const text of wrap(closing, regular, 7.6, WIDTH)) {
+    layout.keep(10);
+    layout.line([{ x: 0, text, font: regular, size: 7.6, color: MUTED }], 10);
+  }
+}
+
+/** The footer of every page: what the certificate is, and `Page i of n`. */
+function drawFooters(layout: Layout, cert: Certificate): void {
+  const { regular } = layout.fonts;
+  const left = pdfSafe(
+    `License Ledger certificate of license ${cert.license.id} - ${cert.network.name} (chain id ${cert.network.chainId}), block ${cert.drawnAt.block}`,
+  );
+  layout.pages.forEach((page, i) => {
+    const y = MARGIN - 8;
+    page.drawLine({
+      start: { x: MARGIN, y: y + 12 },
+      end: { x: MARGIN + WIDTH, y: y + 12 },
+      thickness: 0.5,
+      color: RULE,
+    });
+    page.drawText(left, { x: MARGIN, y, size: 7.4, font: regular, color: MUTED });
+    const right = `Page ${i + 1} of ${layout.pages.length}`;
+    page.drawText(right, {
+      x: MARGIN + WIDTH - regular.widthOfTextAtSize(right, 7.4),
+      y,
+      size: 7.4,
+      font: regular,
+      color: MUTED,
+    });
+  });
+}
+
+/**
+ * The certificate as a PDF a person can read (A4, as many pages as its history needs), with its
+ * JSON embedded so that `certificateFromPdf` reads it back. Same certificate, same bytes.
+ */
+export async function certificatePdf(cert: Certificate): Promise<Uint8Array> {
+  const json = certificateToJson(cert);
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const drawn = new Date(cert.drawnAt.timestamp * 1000);
+  doc.setTitle(pdfSafe(`Certificate of title of license ${cert.license.id}`));
+  doc.setSubject(
+    pdfSafe(
+      `Chain of title of license ${cert.license.id} on ${cert.network.name} (chain id ${cert.network.chainId}) at block ${cert.drawnAt.block}`,
+    ),
+  );
+  doc.setAuthor("License Ledger");
+  doc.setCreator("License Ledger SDK");
+  doc.setProducer("pdf-lib");
+  doc.setKeywords(["license", "chain of title", cert.license.id, cert.registry]);
+  doc.setCreationDate(drawn);
+  doc.setModificationDate(drawn);
+  infoDict(doc)?.set(
+    PDFName.of(CERTIFICATE_INFO_KEY),
+    PDFHexString.fromText(JSON.stringify(JSON.parse(json))),
+  );
+  await doc.attach(new TextEncoder().encode(json), CERTIFICATE_ATTACHMENT, {
+    mimeType: "application/json",
+    description: `License Ledger certificate (schema v${cert.version}) of license ${cert.license.id}`,
+    creationDate: drawn,
+    modificationDate: drawn,
+  });
+  const fonts: Fonts = {
+    regular: await doc.embedFont(StandardFonts.Helvetica),
+    bold: await doc.embedFont(StandardFonts.HelveticaBold),
+    mono: await doc.embedFont(StandardFonts.Courier),
+    monoBold: await doc.embedFont(StandardFonts.CourierBold),
+  };
+  const layout = new Layout(doc, fonts);
+  drawCertificate(layout, cert);
+  drawFooters(layout, cert);
+  return doc.save();
+}
+
+// ------------------------------------------------------------------ reading it back
+
+function infoDict(doc: PDFDocument): PDFDict | undefined {
+  const ref = doc.context.trailerInfo.Info;
+  if (ref === undefined) return undefined;
+  const info = doc.context.lookup(ref);
+  return info instanceof PDFDict ? info : undefined;
+}
+
+function textOf(value: unknown): string | undefined {
+  return value instanceof PDFString || value instanceof PDFHexString
+    ? value.decodeText()
+    : undefined;
+}
+
+/** The embedded files of a PDF by name (the name tree, flat or with kids). */
+function attachments(doc: PDFDocument): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
+  const names = doc.catalog.lookupMaybe(PDFName.of("Names"), PDFDict);
+  const tree = names?.lookupMaybe(PDFName.of("EmbeddedFiles"), PDFDict);
+  const visit = (node: PDFDict, depth: number) => {
+    if (depth > 32) return;
+    const pairs = node.lookupMaybe(PDFName.of("Names"), PDFArray);
+    for (let i = 0; pairs !== undefined && i + 1 < pairs.size(); i += 2) {
+      const name = textOf(pairs.lookup(i));
+      const spec = pairs.lookup(i + 1);
+      if (name === undefined || !(spec instanceof PDFDict)) continue;
+      const stream = spec.lookupMaybe(PDFName.of("EF"), PDFDict)?.lookup(PDFName.of("F"));
+      if (stream instanceof PDFRawStream) files.set(name, decodePDFRawStream(stream).decode());
+    }
+    const kids = node.lookupMaybe(PDFName.of("Kids"), PDFArray);
+    for (let i = 0; kids !== undefined && i < kids.size(); i++) {
+      const kid = kids.lookup(i);
+      if (kid instanceof PDFDict) visit(kid, depth + 1);
+    }
+  };
+  if (tree !== undefined) visit(tree, 0);
+  return files;
+}
+
+/**
+ * Reads back the certificate a PDF certificate embeds: its `certificate.json` attachment, or the
+ * document-information copy when the attachment was stripped. Throws a `LedgerError` sentence
+ * for bytes that are not a PDF, a PDF without a certificate, or one whose two copies disagree.
+ */
+export async function certificateFromPdf(bytes: Uint8Array): Promise<Certificate> {
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
+  } catch (error) {
+    throw new LedgerError(
+      "CertificateNotPdf",
+      "the file is not a PDF that can be read: give the certificate PDF (or its JSON)",
+      {},
+      { cause: error },
+    );
+  }
+  const attached = attachments(doc).get(CERTIFICATE_ATTACHMENT);
+  const fromAttachment = attached === undefined ? undefined : new TextDecoder().decode(attached);
+  const fromInfo = textOf(infoDict(doc)?.lookup(PDFName.of(CERTIFICATE_INFO_KEY)));
+  const text = fromAttachment ?? fromInfo;
+  if (text === undefined) {
+    throw new LedgerError(
+      "CertificateNotInPdf",
+      `the PDF holds no License Ledger certificate (no ${CERTIFICATE_ATTACHMENT} attachment and no ${CERTIFICATE_INFO_KEY} entry): it was not made by license:certificate`,
+    );
+  }
+  const cert = certificateFromJson(text);
+  if (fromAttachment !== undefined && fromInfo !== undefined) {
+    const other = certificateFromJson(fromInfo);
+    if (certificateToJson(other) !== certificateToJson(cert)) {
+      throw new LedgerError(
+        "CertificateCopiesDiffer",
+        `the PDF's two copies of the certificate (the ${CERTIFICATE_ATTACHMENT} attachment and the ${CERTIFICATE_INFO_KEY} entry) differ: the file was edited after it was made`,
+      );
+    }
+  }
+  return cert;
+}

@@ -1,0 +1,845 @@
+import {
+  Contract,
+  ZeroAddress,
+  ZeroHash,
+  formatEther,
+  formatUnits,
+  getAddress,
+  toBeHex,
+  zeroPadValue,
+  type Block,
+  type Log,
+  type Provider,
+} from "ethers";
+
+import { LedgerError, toLedgerError } from "./errors.js";
+import type { HistoryEvent } from "./history.js";
+import type { LicenseLedger, LicenseStatusName, ProductTerms } from "./ledger.js";
+import { getLogsPaged } from "./logs.js";
+
+/**
+ * The chain of title of a license, rebuilt from the registry's and the market's event logs alone
+ * (no private index, no off-chain database): every step from the issuance of its oldest split
+ * parent to a given block, the holder periods, and the license's state as of that block.
+ *
+ * Cost: the logs are fetched by the license id as an indexed topic (and the product's events by
+ * the product id), so a rebuild costs in proportion to the license's own history, never to the
+ * size of the chain; block ranges are paged (`pageSize` blocks per `eth_getLogs`) for providers
+ * that limit them.
+ */
+
+// ------------------------------------------------------------------ types
+
+/** Where and when something happened on the chain. */
+export interface TitlePoint {
+  block: number;
+  /** Unix seconds of the block. */
+  timestamp: number;
+  transaction: string;
+}
+
+/** The kinds of step a chain of title records (see `CertificateStepKind`). */
+export type TitleStepKind =
+  | "issued"
+  | "issued-by"
+  | "key-committed"
+  | "released"
+  | "release-withdrawn"
+  | "attested"
+  | "transferred"
+  | "sold"
+  | "split"
+  | "suspended"
+  | "reinstated"
+  | "revoked"
+  | "surrendered";
+
+interface TitleStepBase extends TitlePoint {
+  /** The license the step is about: the one asked for, or a split parent before the split. */
+  licenseId: bigint;
+  /** The log's index in its block: steps of one transaction keep the order of their logs. */
+  logIndex: number;
+  /** The hash the step relied on (declaration, evidence, reason, order), or null. */
+  basis: string | null;
+}
+
+/** What each kind of step records beside its `basis`. */
+export interface TitleStepDetails {
+  /** `LicenseIssued` with the `Transfer` from 0 of the same call: the first holder. */
+  issued: { holder: string; seats: bigint; validUntil: bigint };
+  /** `LicenseIssuedBy`: a delegated issuer; basis: the first-sale evidence, or null. */
+  "issued-by": { issuer: string };
+  /** `LicenseKeyCommitted`; basis: the key commitment. */
+  "key-committed": Record<string, never>;
+  /** `LicenseReleased`; basis: the holder's declaration that its copy is unusable. */
+  released: { holder: string };
+  /** `LicenseReleaseWithdrawn`. */
+  "release-withdrawn": { holder: string };
+  /** `LicenseDeactivationAttested`; basis: the evidence. */
+  attested: { attester: string };
+  /** `Transfer` between two holders; basis: the declaration of the release it relied on. */
+  transferred: { from: string; to: string };
+  /** `LicenseSold` on the market; `price` is what the buyer paid in all; basis: the order hash. */
+  sold: { seller: string; buyer: string; currency: string; price: bigint; fee: bigint };
+  /** `LicenseSplit` (a parent's step): one child and its seats. */
+  split: { childId: bigint; seats: bigint };
+  /** `LicenseSuspended`; basis: the evidence. */
+  suspended: { by: string };
+  /** `LicenseReinstated`; basis: the reason, or null. */
+  reinstated: { by: string };
+  /** `LicenseRevoked`; basis: the evidence. Reason codes: 1 refund, 2 fraud, 3 court order, 4
+   * publisher error. */
+  revoked: { by: string; reasonCode: number };
+  /** `LicenseSurrendered`. */
+  surrendered: { holder: string };
+}
+
+/** One recorded step of a chain of title, typed by its kind. */
+export type TitleStep = {
+  [K in TitleStepKind]: TitleStepBase & { kind: K; details: TitleStepDetails[K] };
+}[TitleStepKind];
+
+/** One holder and the period it held the license (or, before a split, its parent). */
+export interface HolderPeriod {
+  holder: string;
+  /** The license held: the one asked for, or a split parent. */
+  licenseId: bigint;
+  since: TitlePoint;
+  /** Where the holding ended; null for the holder as of the rebuild's block. */
+  until: TitlePoint | null;
+}
+
+/** A license's state as of a block, derived from its events (as `getLicense` would have said). */
+export interface LicenseStateAt {
+  licenseId: bigint;
+  productId: bigint;
+  holder: string;
+  seats: bigint;
+  /** 0n for a perpetual license, else unix seconds. */
+  validUntil: bigint;
+  status: LicenseStatusName;
+  suspended: boolean;
+  attested: boolean;
+  /** Whether its validity had run out at the block's time. */
+  expired: boolean;
+  /** Valid for its holder at that block: active, not suspended, not expired. */
+  valid: boolean;
+  transferable: boolean;
+  splittable: boolean;
+  attestationRequired: boolean;
+}
+
+/** A product as of a block, from its `ProductRegistered`, `ProductTermsUpdated` and
+ * `ProductControlTransferred` events. */
+export interface ProductAt {
+  productId: bigint;
+  controller: string;
+  terms: ProductTerms;
+  metadataURI: string;
+}
+
+/** The block a rebuild is as of. */
+export interface BlockRef {
+  block: number;
+  /** Unix seconds of the block. */
+  timestamp: number;
+  blockHash: string;
+}
+
+/** A license's chain of title as of one block. */
+export interface ChainOfTitle {
+  licenseId: bigint;
+  chainId: bigint;
+  registry: string;
+  /** The market whose sales are included, or null when the ledger has none. */
+  market: string | null;
+  at: BlockRef;
+  license: LicenseStateAt;
+  product: ProductAt;
+  /** Split parents, oldest first (empty for a license issued directly). */
+  lineage: bigint[];
+  /** Every holder from the first issuance (of the oldest parent) to the holder at `at`. */
+  holders: HolderPeriod[];
+  /** Every step, in chain order: the parents' up to the split, then the license's own. */
+  steps: TitleStep[];
+}
+
+export interface ChainOfTitleOptions {
+  /** The block to rebuild at (default: the latest). */
+  atBlock?: number;
+  /** ...or a time (unix seconds or a Date): the last block at or before it. */
+  atTime?: number | bigint | Date;
+  /** Blocks per `eth_getLogs` request (default `DEFAULT_LOG_PAGE`). */
+  pageSize?: number;
+}
+
+/** A point in time: a block, or a time (unix seconds or a Date) resolved to the last block at or
+ * before it. `pageSize` pages the log scan. */
+export type PointInTime = ({ block: number } | { time: number | bigint | Date }) & {
+  pageSize?: number;
+};
+
+// ------------------------------------------------------------------ rebuild
+
+/**
+ * Rebuilds the chain of title of `licenseId` at `options.atBlock` (or `atTime`, default: the
+ * latest block), from the logs alone. Throws a `LedgerError` (`LicenseNotIssued`) when the
+ * license did not exist at that block.
+ */
+export async function chainOfTitle(
+  ledger: LicenseLedger,
+  licenseId: bigint,
+  options: ChainOfTitleOptions & { pageSize: number },
+): Promise<ChainOfTitle> {
+  if (options.atBlock !== undefined && options.atTime !== undefined) {
+    throw new LedgerError(
+      "PointInTimeAmbiguous",
+      "name either a block or a time to rebuild the chain of title at, not both",
+    );
+  }
+  const provider = providerOf(ledger);
+  let block: number;
+  if (options.atTime !== undefined) {
+    block = await blockAtTime(provider, options.atTime);
+    if (block < 0) throw notIssued(licenseId, -1, secondsOf(options.atTime));
+  } else {
+    block =
+      options.atBlock ?? (await read("reading the latest block", () => provider.getBlockNumber()));
+  }
+  return rebuildChainOfTitle(ledger, licenseId, await blockRef(provider, block), options.pageSize);
+}
+
+/** The chain of title of `licenseId` as of the block `at` (already resolved). */
+export async function rebuildChainOfTitle(
+  ledger: LicenseLedger,
+  licenseId: bigint,
+  at: BlockRef,
+  pageSize: number,
+): Promise<ChainOfTitle> {
+  const events = await ledger.history(licenseId, {
+    fromBlock: ledger.fromBlock,
+    toBlock: at.block,
+    pageSize,
+  });
+  if (!events.some((e) => e.licenseId === licenseId)) throw notIssued(licenseId, at.block);
+
+  const lineage = lineageOf(events, licenseId);
+  // Split children take serials of their parent's product.
+  const productId = licenseId / SERIALS;
+  const product = await productAt(ledger, productId, at.block, pageSize);
+  const walk = walkEvents(events, [...lineage, licenseId]);
+
+  const expired = walk.validUntil !== 0n && BigInt(at.timestamp) >= walk.validUntil;
+  const license: LicenseStateAt = {
+    licenseId,
+    productId,
+    holder: walk.holder,
+    seats: walk.seats,
+    validUntil: walk.validUntil,
+    status: walk.status,
+    suspended: walk.suspended,
+    attested: walk.attested,
+    expired,
+    valid: walk.status === "active" && !walk.suspended && !expired,
+    // A license carries its product's terms, which are fixed once its first license exists.
+    transferable: product.terms.transferable,
+    splittable: product.terms.splittable,
+    attestationRequired: product.terms.attestationRequired,
+  };
+  return {
+    licenseId,
+    chainId: ledger.chainId,
+    registry: getAddress(await ledger.registry.getAddress()),
+    market: ledger.market === undefined ? null : getAddress(await ledger.market.getAddress()),
+    at,
+    license,
+    product,
+    lineage,
+    holders: walk.holders,
+    steps: walk.steps,
+  };
+}
+
+/** License ids are `productId * 10^12 + serial`. */
+const SERIALS = 1_000_000_000_000n;
+
+/** The split parents of `licenseId`, oldest first, from the `LicenseSplit` events that bore it. */
+function lineageOf(events: HistoryEvent[], licenseId: bigint): bigint[] {
+  const lineage: bigint[] = [];
+  let child = licenseId;
+  for (;;) {
+    const birth = events.find((e) => e.event === "LicenseSplit" && e.args.childId === child);
+    if (birth === undefined) return lineage;
+    child = birth.args.parentId as bigint;
+    lineage.unshift(child);
+  }
+}
+
+interface Walk {
+  steps: TitleStep[];
+  holders: HolderPeriod[];
+  holder: string;
+  seats: bigint;
+  validUntil: bigint;
+  status: LicenseStatusName;
+  suspended: boolean;
+  attested: boolean;
+}
+
+/**
+ * Replays the events (parents' first, as `LicenseLedger#history` orders them) along the line of
+ * licenses `line` (oldest parent first, the license asked for last), keeping the state the
+ * registry keeps: the same rules, derived from the logs instead of read from storage.
+ */
+function walkEvents(events: HistoryEvent[], line: bigint[]): Walk {
+  const w: Walk = {
+    steps: [],
+    holders: [],
+    holder: ZeroAddress,
+    seats: 0n,
+    validUntil: 0n,
+    status: "active",
+    suspended: false,
+    attested: false,
+  };
+  /** The declaration the next move relies on (the last release since the license moved). */
+  let declaration: string | null = null;
+  /** First holders from the `Transfer`s from 0 (issuance), by license. */
+  const minted = new Map<bigint, string>();
+  const hash = (value: unknown): string | null => {
+    const h = String(value).toLowerCase();
+    return h === ZeroHash ? null : h;
+  };
+  const address = (value: unknown): string => getAddress(String(value));
+  // An ended license keeps its holder; its suspension and attestation lapse.
+  const endLicense = (status: LicenseStatusName): void => {
+    w.status = status;
+    w.suspended = false;
+    w.attested = false;
+  };
+  const closeHolding = (point: TitlePoint): void => {
+    const open = w.holders.at(-1);
+    if (open !== undefined && open.until === null) open.until = point;
+  };
+
+  for (const e of events) {
+    const point: TitlePoint = {
+      block: e.blockNumber,
+      timestamp: e.timestamp,
+      transaction: e.transactionHash.toLowerCase(),
+    };
+    const base = { ...point, licenseId: e.licenseId, logIndex: e.logIndex };
+    const a = e.args;
+    switch (e.event) {
+      case "Transfer": {
+        const from = address(a.from);
+        const to = address(a.to);
+        if (from === ZeroAddress) {
+          // Issuance (its step is `LicenseIssued`) or a split child's birth (the parent's split).
+          minted.set(e.licenseId, to);
+          break;
+        }
+        w.steps.push({ ...base, kind: "transferred", basis: declaration, details: { from, to } });
+        closeHolding(point);
+        w.holders.push({ holder: to, licenseId: e.licenseId, since: point, until: null });
+        w.holder = to;
+        w.status = "active";
+        w.attested = false;
+        declaration = null;
+        break;
+      }
+      case "LicenseIssued": {
+        const holder = minted.get(e.licenseId) ?? ZeroAddress;
+        const seats = a.seats as bigint;
+        const validUntil = a.validUntil as bigint;
+        w.steps.push({
+          ...base,
+          kind: "issued",
+          basis: null,
+          details: { holder, seats, validUntil },
+        });
+        w.holders.push({ holder, licenseId: e.licenseId, since: point, until: null });
+        w.holder = holder;
+        w.seats = seats;
+        w.validUntil = validUntil;
+        w.status = "active";
+        break;
+      }
+      case "LicenseIssuedBy":
+        w.steps.push({
+          ...base,
+          kind: "issued-by",
+          basis: hash(a.originEvidence),
+          details: { issuer: address(a.issuer) },
+        });
+        break;
+      case "LicenseKeyCommitted":
+        w.steps.push({ ...base, kind: "key-committed", basis: hash(a.keyCommitment), details: {} });
+        break;
+      case "LicenseReleased":
+        declaration = hash(a.declarationHash);
+        w.steps.push({
+          ...base,
+          kind: "released",
+          basis: declaration,
+          details: { holder: address(a.holder) },
+        });
+        w.status = "released";
+        break;
+      case "LicenseReleaseWithdrawn":
+        w.steps.push({
+          ...base,
+          kind: "release-withdrawn",
+          basis: null,
+          details: { holder: address(a.holder) },
+        });
+        w.status = "active";
+        w.attested = false;
+        declaration = null;
+        break;
+      case "LicenseDeactivationAttested":
+        w.steps.push({
+          ...base,
+          kind: "attested",
+          basis: hash(a.evidenceHash),
+          details: { attester: address(a.attester) },
+        });
+        w.attested = true;
+        break;
+      case "LicenseSold":
+        w.steps.push({
+          ...base,
+          kind: "sold",
+          basis: hash(a.orderHash),
+          details: {
+            seller: address(a.seller),
+            buyer: address(a.buyer),
+            currency: address(a.currency),
+            price: a.price as bigint,
+            fee: a.fee as bigint,
+          },
+        });
+        break;
+      case "LicenseSplit": {
+        const childId = a.childId as bigint;
+        const seats = a.seats as bigint;
+        w.steps.push({ ...base, kind: "split", basis: null, details: { childId, seats } });
+        const at = line.indexOf(e.licenseId);
+        if (at >= 0 && line[at + 1] === childId) {
+          // The line continues with this child: it takes the seats, keeps the validity and the
+          // holder, and starts active, unsuspended and unattested.
+          closeHolding(point);
+          w.holders.push({ holder: w.holder, licenseId: childId, since: point, until: null });
+          w.seats = seats;
+          w.status = "active";
+          w.suspended = false;
+          w.attested = false;
+          declaration = null;
+        } else {
+          endLicense("split");
+        }
+        break;
+      }
+      case "LicenseSuspended":
+        w.steps.push({
+          ...base,
+          kind: "suspended",
+          basis: hash(a.evidenceHash),
+          details: { by: address(a.by) },
+        });
+        w.suspended = true;
+        break;
+      case "LicenseReinstated":
+        w.steps.push({
+          ...base,
+          kind: "reinstated",
+          basis: hash(a.reasonHash),
+          details: { by: address(a.by) },
+        });
+        w.suspended = false;
+        break;
+      case "LicenseRevoked":
+        w.steps.push({
+          ...base,
+          kind: "revoked",
+          basis: hash(a.evidenceHash),
+          details: { by: address(a.by), reasonCode: Number(a.reasonCode) },
+        });
+        endLicense("revoked");
+        break;
+      case "LicenseSurrendered":
+        w.steps.push({
+          ...base,
+          kind: "surrendered",
+          basis: null,
+          details: { holder: address(a.holder) },
+        });
+        endLicense("surrendered");
+        break;
+      default:
+        break;
+    }
+  }
+  return w;
+}
+
+/** The product as of `toBlock`, from its events (fetched by the product id as indexed topic). */
+export async function productAt(
+  ledger: LicenseLedger,
+  productId: bigint,
+  toBlock: number,
+  pageSize: number,
+): Promise<ProductAt> {
+  const provider = providerOf(ledger);
+  const ri = ledger.registry.interface;
+  const topics = [
+    [
+      ri.getEvent("ProductRegistered").topicHash,
+      ri.getEvent("ProductTermsUpdated").topicHash,
+      ri.getEvent("ProductControlTransferred").topicHash,
+    ],
+    zeroPadValue(toBeHex(productId), 32),
+  ];
+  const logs = await read(`reading the events of product ${productId}`, async () =>
+    getLogsPaged(
+      provider,
+      { address: await ledger.registry.getAddress(), topics },
+      ledger.fromBlock,
+      toBlock,
+      pageSize,
+    ),
+  );
+  let product: ProductAt | undefined;
+  for (const log of sortLogs(logs)) {
+    const parsed = ri.parseLog(log);
+    if (parsed === null) continue;
+    if (parsed.name === "ProductRegistered" || parsed.name === "ProductTermsUpdated") {
+      const t = parsed.args.getValue("terms") as {
+        validityDays: bigint;
+        maxSeatsPerLicense: bigint;
+        transferable: boolean;
+        splittable: boolean;
+        attestationRequired: boolean;
+      };
+      const controller =
+        parsed.name === "ProductRegistered"
+          ? getAddress(parsed.args.getValue("controller") as string)
+          : (product?.controller ?? ZeroAddress);
+      product = {
+        productId,
+        controller,
+        terms: {
+          validityDays: Number(t.validityDays),
+          maxSeatsPerLicense: Number(t.maxSeatsPerLicense),
+          transferable: t.transferable,
+          splittable: t.splittable,
+          attestationRequired: t.attestationRequired,
+        },
+        metadataURI: parsed.args.getValue("metadataURI") as string,
+      };
+    } else if (parsed.name === "ProductControlTransferred" && product !== undefined) {
+      product.controller = getAddress(parsed.args.getValue("newController") as string);
+    }
+  }
+  if (product === undefined) {
+    throw new LedgerError(
+      "ProductNotRegistered",
+      `product ${productId} was not registered by block ${toBlock}`,
+      { productId, block: toBlock },
+    );
+  }
+  return product;
+}
+
+// ------------------------------------------------------------------ point in time
+
+/**
+ * The holder of `licenseId` at a block or time, from the license's `Transfer` logs alone (an
+ * ended license stays with its last holder); `undefined` when it did not exist yet (a split
+ * child before its split: ask about the parent, or see `chainOfTitle`).
+ */
+export async function holderAt(
+  ledger: LicenseLedger,
+  licenseId: bigint,
+  at: PointInTime,
+  defaultPageSize: number,
+): Promise<string | undefined> {
+  const provider = providerOf(ledger);
+  const block = await resolvePoint(provider, at);
+  if (block < ledger.fromBlock) return undefined;
+  const ri = ledger.registry.interface;
+  const topics = [
+    ri.getEvent("Transfer").topicHash,
+    null,
+    null,
+    zeroPadValue(toBeHex(licenseId), 32),
+  ];
+  const logs = await read(`reading the transfers of license ${licenseId}`, async () =>
+    getLogsPaged(
+      provider,
+      { address: await ledger.registry.getAddress(), topics },
+      ledger.fromBlock,
+      block,
+      at.pageSize ?? defaultPageSize,
+    ),
+  );
+  const last = sortLogs(logs).at(-1);
+  return last === undefined ? undefined : topicAddress(last.topics[2]);
+}
+
+/**
+ * The licenses `account` held at a block or time, from the `Transfer` logs to and from it up to
+ * that block (paged), in id order. Like `ownerOf`, ended licenses (revoked, surrendered, split)
+ * stay with their last holder and are listed; `chainOfTitle` tells their state.
+ */
+export async function licensesHeldAt(
+  ledger: LicenseLedger,
+  account: string,
+  at: PointInTime,
+  defaultPageSize: number,
+): Promise<bigint[]> {
+  const provider = providerOf(ledger);
+  const block = await resolvePoint(provider, at);
+  if (block < ledger.fromBlock) return [];
+  const ri = ledger.registry.interface;
+  const transfer = ri.getEvent("Transfer").topicHash;
+  const who = zeroPadValue(getAddress(account), 32);
+  const registry = await ledger.registry.getAddress();
+  const page = (topics: (string | null)[]): Promise<Log[]> =>
+    read(`reading the transfers of ${account}`, () =>
+      getLogsPaged(
+        provider,
+        { address: registry, topics },
+        ledger.fromBlock,
+        block,
+        at.pageSize ?? defaultPageSize,
+      ),
+    );
+  const logs = [...(await page([transfer, null, who])), ...(await page([transfer, who]))];
+  const seen = new Set<string>();
+  const held = new Set<bigint>();
+  const self = getAddress(account);
+  for (const log of sortLogs(logs)) {
+    const key = `${log.blockNumber}:${log.index}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const id = BigInt(log.topics[3] ?? "0x0");
+    if (topicAddress(log.topics[2]) === self) held.add(id);
+    else held.delete(id);
+  }
+  return [...held].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+}
+
+/**
+ * The last block whose timestamp is at or before `time` (unix seconds or a Date), by binary search
+ * over block timestamps; -1 when the chain's first block is later. A time after the latest block
+ * resolves to the latest block.
+ */
+export async function blockAtTime(
+  provider: Provider,
+  time: number | bigint | Date,
+): Promise<number> {
+  const seconds = secondsOf(time);
+  const latest = await getBlockOrFail(provider, "latest");
+  if (latest.timestamp <= seconds) return latest.number;
+  const first = await getBlockOrFail(provider, 0);
+  if (first.timestamp > seconds) return -1;
+  let lo = 0;
+  let hi = latest.number;
+  // Invariant: block lo is at or before `seconds`, block hi after it.
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if ((await getBlockOrFail(provider, mid)).timestamp <= seconds) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// ------------------------------------------------------------------ plain words
+
+/** Names and decimals of the ERC-20 currencies of sales, to state prices in plain words. */
+export type CurrencyNames = ReadonlyMap<string, { symbol: string; decimals: number }>;
+
+const REASONS: Record<number, string> = {
+  1: "a refund",
+  2: "fraud",
+  3: "a court order",
+  4: "a publisher error",
+};
+
+/** An amount of a currency in plain words: `1.5 ETH`, `500.0 mUSDC`, or raw token units. */
+export function formatAmount(currency: string, amount: bigint, currencies?: CurrencyNames): string {
+  if (currency === ZeroAddress) return `${formatEther(amount)} ETH`;
+  const known = currencies?.get(getAddress(currency));
+  return known === undefined
+    ? `${amount} units of the token ${currency}`
+    : `${formatUnits(amount, known.decimals)} ${known.symbol}`;
+}
+
+/** A unix time in plain words: ISO date and time (UTC). */
+export function formatTime(seconds: number | bigint): string {
+  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * One step in plain words, e.g. "license 1000000000003 was sold by 0x... to 0x... for 1.5 ETH at
+ * block 52 (2026-11-23T10:00:00Z)". Pass `currencies` (see `currencyNames`) to name tokens.
+ */
+export function describeStep(step: TitleStep, currencies?: CurrencyNames): string {
+  const id = `license ${step.licenseId}`;
+  const on = (what: string): string => (step.basis === null ? "" : ` (${what} ${step.basis})`);
+  let text: string;
+  switch (step.kind) {
+    case "issued": {
+      const d = step.details;
+      const seats = `${d.seats} seat${d.seats === 1n ? "" : "s"}`;
+      const validity =
+        d.validUntil === 0n ? "perpetual" : `valid until ${formatTime(d.validUntil)}`;
+      text = `${id} was issued to ${d.holder} with ${seats}, ${validity}`;
+      break;
+    }
+    case "issued-by":
+      text = `${id} was issued by ${step.details.issuer}${on("on the first-sale evidence")}`;
+      break;
+    case "key-committed":
+      text = `${id} was bound to the license-key commitment ${step.basis ?? "(none)"}`;
+      break;
+    case "released":
+      text = `${step.details.holder} declared its copy of ${id} unusable${on("declaration")} and released it for resale`;
+      break;
+    case "release-withdrawn":
+      text = `${step.details.holder} withdrew the release of ${id}`;
+      break;
+    case "attested":
+      text = `${step.details.attester} attested that the released copy of ${id} was deactivated${on("evidence")}`;
+      break;
+    case "transferred":
+      text = `${id} passed from ${step.details.from} to ${step.details.to}${on("on the declaration")}`;
+      break;
+    case "sold": {
+      const d = step.details;
+      text = `${id} was sold by ${d.seller} to ${d.buyer} for ${formatAmount(d.currency, d.price, currencies)} (of which ${formatAmount(d.currency, d.fee, currencies)} market fee)`;
+      break;
+    }
+    case "split":
+      text = `${id} was split: license ${step.details.childId} took ${step.details.seats} of its seats`;
+      break;
+    case "suspended":
+      text = `${id} was suspended by ${step.details.by}${on("evidence")}`;
+      break;
+    case "reinstated":
+      text = `${id} was reinstated by ${step.details.by}${on("reason")}`;
+      break;
+    case "revoked": {
+      const reason = REASONS[step.details.reasonCode] ?? `reason code ${step.details.reasonCode}`;
+      text = `${id} was revoked by ${step.details.by} for ${reason}${on("evidence")}`;
+      break;
+    }
+    case "surrendered":
+      text = `${id} was surrendered by ${step.details.holder}`;
+      break;
+  }
+  return `${text} at block ${step.block} (${formatTime(step.timestamp)})`;
+}
+
+/** Symbols and decimals of the ERC-20 currencies the steps' sales were paid in (skipping any
+ * token that does not answer). */
+export async function currencyNames(
+  provider: Provider,
+  steps: readonly TitleStep[],
+): Promise<CurrencyNames> {
+  const names = new Map<string, { symbol: string; decimals: number }>();
+  for (const step of steps) {
+    if (step.kind !== "sold" || step.details.currency === ZeroAddress) continue;
+    const token = getAddress(step.details.currency);
+    if (names.has(token)) continue;
+    const erc20 = new Contract(
+      token,
+      ["function symbol() view returns (string)", "function decimals() view returns (uint8)"],
+      provider,
+    ) as Contract & { symbol(): Promise<string>; decimals(): Promise<bigint> };
+    try {
+      names.set(token, { symbol: await erc20.symbol(), decimals: Number(await erc20.decimals()) });
+    } catch {
+      // Not a token that names itself: the amount is stated in raw units.
+    }
+  }
+  return names;
+}
+
+// ------------------------------------------------------------------ plumbing
+
+/** The provider behind a ledger's runner. */
+export function providerOf(ledger: LicenseLedger): Provider {
+  const provider = ledger.runner.provider;
+  if (provider === null || provider === undefined) {
+    throw new LedgerError("NoProvider", "the signer is not connected to a network");
+  }
+  return provider;
+}
+
+/** The block `block` (number, timestamp, hash); refuses a block not mined yet. */
+export async function blockRef(provider: Provider, block: number): Promise<BlockRef> {
+  const b = await read(`reading block ${block}`, () => provider.getBlock(block));
+  if (b === null || b.hash === null) {
+    const latest = await read("reading the latest block", () => provider.getBlockNumber());
+    throw new LedgerError(
+      "BlockNotMined",
+      `block ${block} has not been mined yet: the chain is at block ${latest}`,
+      { block, latest },
+    );
+  }
+  return { block: b.number, timestamp: b.timestamp, blockHash: b.hash.toLowerCase() };
+}
+
+async function resolvePoint(provider: Provider, at: PointInTime): Promise<number> {
+  if ("block" in at) {
+    const latest = await read("reading the latest block", () => provider.getBlockNumber());
+    if (at.block > latest) {
+      throw new LedgerError(
+        "BlockNotMined",
+        `block ${at.block} has not been mined yet: the chain is at block ${latest}`,
+        { block: at.block, latest },
+      );
+    }
+    return at.block;
+  }
+  return blockAtTime(provider, at.time);
+}
+
+function secondsOf(time: number | bigint | Date): number {
+  return time instanceof Date ? Math.floor(time.getTime() / 1000) : Number(time);
+}
+
+async function getBlockOrFail(provider: Provider, block: number | "latest"): Promise<Block> {
+  const b = await read(`reading block ${block}`, () => provider.getBlock(block));
+  if (b === null) {
+    throw new LedgerError("BlockNotMined", `block ${block} is not on the chain`, { block });
+  }
+  return b;
+}
+
+function notIssued(licenseId: bigint, block: number, time?: number): LedgerError {
+  const when = time === undefined ? `by block ${block}` : `by ${formatTime(time)}`;
+  return new LedgerError(
+    "LicenseNotIssued",
+    `license ${licenseId} had not been issued ${when}: the ledger records no issuance or split that created it`,
+    { licenseId, block },
+  );
+}
+
+function topicAddress(topic: string | undefined): string {
+  return getAddress(`0x${(topic ?? ZeroHash).slice(-40)}`);
+}
+
+function sortLogs(logs: Log[]): Log[] {
+  return [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+}
+
+async function read<T>(doing: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toLedgerError(error, doing);
+  }
+}

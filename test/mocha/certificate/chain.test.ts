@@ -1,0 +1,44 @@
+import { expect } from "chai";
+
+import { certificateFromPdf, certificatePdf } from "../../../sdk/index.js";
+import {
+  expectEveryHolderAndHash,
+  pdfText,
+  renderPages,
+  resoldLicenseFixture,
+} from "../../helpers/certificates.js";
+import { networkHelpers } from "../../helpers/network.js";
+import { removeTempDirs } from "../../helpers/sdk.js";
+
+const { loadFixture } = networkHelpers;
+
+describe("certificate: a resold license's PDF, rebuilt from the chain", function () {
+  after(removeTempDirs);
+
+  it("renders every holder and transaction of the rebuilt chain of title, and verifies", async function () {
+    const f = await loadFixture(resoldLicenseFixture);
+    const cert = await f.ledger.certificate(f.resold, { networkName: "hardhat" });
+    expect(cert.holders.map((h) => h.holder)).to.deep.equal([
+      f.holder.address,
+      f.holder.address,
+      f.dealer.address,
+      f.buyer.address,
+    ]);
+    const pdf = await certificatePdf(cert);
+
+    const pages = renderPages(pdf);
+    expect(pages).to.have.length(2);
+    const text = pdfText(pdf);
+    expectEveryHolderAndHash(text, cert);
+    for (const sale of f.sales) expect(text).to.contain(sale.hash.toLowerCase());
+    expect(text).to.contain(`active, valid (as of block ${cert.drawnAt.block})`);
+
+    const back = await certificateFromPdf(pdf);
+    expect(back).to.deep.equal(cert);
+    expect(await f.ledger.verifyCertificate(back)).to.deep.equal({
+      valid: true,
+      differences: [],
+      changedSince: [],
+    });
+  });
+});

@@ -1,0 +1,190 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import { PDFDict, PDFDocument, PDFHexString, PDFName, StandardFonts } from "pdf-lib";
+
+import {
+  CERTIFICATE_ATTACHMENT,
+  CERTIFICATE_INFO_KEY,
+  LedgerError,
+  certificateFromPdf,
+  certificatePdf,
+  describeCertificateStep,
+  pdfSafe,
+} from "../../../sdk/index.js";
+import type { Certificate } from "../../../sdk/certificate-types.js";
+import {
+  expectEveryHolderAndHash,
+  pdfText,
+  renderPages,
+  sampleCertificate,
+} from "../../helpers/certificates.js";
+import { removeTempDirs, tempDir } from "../../helpers/sdk.js";
+
+async function refusal(promise: Promise<unknown>): Promise<LedgerError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(LedgerError);
+    return error as LedgerError;
+  }
+  expect.fail("expected a LedgerError");
+}
+
+describe("certificate: the PDF", function () {
+  after(removeTempDirs);
+
+  describe("certificatePdf", function () {
+    it("opens in poppler as two A4 pages holding every holder, transaction hash and basis", async function () {
+      const cert = sampleCertificate();
+      const pdf = await certificatePdf(cert);
+      const pages = renderPages(pdf);
+      expect(pages.map((p) => p.slice(-10))).to.deep.equal(["page-1.png", "page-2.png"]);
+      for (const page of pages) expect(statSync(page).size).to.be.greaterThan(2_000);
+      const info = execFileSync("pdfinfo", ["-"], { input: pdf, encoding: "utf8" });
+      expect(info).to.match(/Pages:\s+2\n/);
+      expect(info).to.match(/Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
+
+      const text = pdfText(pdf);
+      expectEveryHolderAndHash(text, cert);
+      for (const expected of [
+        "Certificate of title",
+        "License 1000000000003 of product 1",
+        "active, valid (as of block 13)",
+        "hardhat (chain id 31337)",
+        "perpetual, up to 500 seats per license, transferable, splittable, no attestation needed",
+        "https://publisher.example/products/office-suite-2024",
+        "split from license 1000000000001",
+        "current holder - license 1000000000003",
+        cert.verification.command,
+        "the buyer paid 1.23 ETH (fee 0.03 ETH)",
+        "Page 1 of 2",
+        "Page 2 of 2",
+      ]) {
+        expect(text.replace(/\s+/g, " ")).to.contain(expected);
+      }
+    });
+
+    it("wraps a long history over as many pages as it needs, numbering each", async function () {
+      const cert = sampleCertificate(30);
+      const pdf = await certificatePdf(cert);
+      const pages = renderPages(pdf);
+      expect(pages.length).to.be.within(9, 14);
+      const text = pdfText(pdf);
+      expectEveryHolderAndHash(text, cert);
+      for (let i = 1; i <= pages.length; i++) {
+        expect(text).to.contain(`Page ${i} of ${pages.length}`);
+      }
+      expect(text).to.contain(`Holders (${cert.holders.length}), continued`);
+      expect(text).to.contain(`Steps (${cert.steps.length}), continued`);
+    });
+
+    it("gives the same bytes for the same certificate", async function () {
+      const cert = sampleCertificate();
+      const first = await certificatePdf(cert);
+      const second = await certificatePdf(structuredClone(cert));
+      expect(Buffer.from(second).equals(Buffer.from(first))).to.equal(true);
+    });
+
+    it("shows text the standard fonts cannot encode as its closest ASCII", async function () {
+      const cert = sampleCertificate();
+      cert.product.metadataURI =
+        "https://\u00e9diteur.example/produits/suite-b\u00far\u043e \u2014 \u201c2024\u201d \u2713";
+      cert.network.name = "réseau";
+      const pdf = await certificatePdf(cert);
+      const text = pdfText(pdf);
+      expect(text).to.contain('https://editeur.example/produits/suite-bur? - "2024" ?');
+      expect(text).to.contain("reseau (chain id 31337)");
+      expect(await certificateFromPdf(pdf)).to.deep.equal(cert);
+      expect(pdfSafe("Zoë\tß")).to.equal("Zoe ?");
+    });
+
+    it("shows a revoked, suspended or ERC-20 sale in words, hiding no recorded value", function () {
+      const base = { basis: null };
+      expect(
+        describeCertificateStep({
+          ...base,
+          kind: "revoked",
+          details: { by: "0xAb", reasonCode: "2" },
+        }),
+      ).to.equal("revoked for good by 0xAb for fraud");
+      expect(
+        describeCertificateStep({
+          ...base,
+          kind: "revoked",
+          details: { by: "0xAb", reasonCode: "77" },
+        }),
+      ).to.equal("revoked for good by 0xAb for reason code 77");
+      expect(
+        describeCertificateStep({
+          ...base,
+          kind: "sold",
+          details: {
+            seller: "0xS",
+            buyer: "0xB",
+            currency: "0x" + "12".repeat(20),
+            price: "250000000",
+            fee: "6250000",
+          },
+        }),
+      ).to.equal(
+        `sold on the market by 0xS to 0xB, the buyer paid 250000000 units of token 0x${"12".repeat(20)} (fee 6250000 units of token 0x${"12".repeat(20)})`,
+      );
+      expect(
+        describeCertificateStep({ ...base, kind: "suspended", details: { by: "0xA", extra: "7" } }),
+      ).to.equal("suspended by 0xA on evidence; extra 7");
+    });
+  });
+
+  describe("certificateFromPdf", function () {
+    it("reads back the embedded certificate, equal to the one drawn", async function () {
+      const cert = sampleCertificate(3);
+      const pdf = await certificatePdf(cert);
+      expect(await certificateFromPdf(pdf)).to.deep.equal(cert);
+      const detached = tempDir();
+      const file = join(detached, "c.pdf");
+      writeFileSync(file, pdf);
+      execFileSync("pdfdetach", ["-saveall", "-o", detached, file]);
+      const listed = readdirSync(detached);
+      expect(listed).to.include(CERTIFICATE_ATTACHMENT);
+    });
+
+    it("falls back to the document-information copy when the attachment was stripped", async function () {
+      const cert = sampleCertificate();
+      const doc = await PDFDocument.load(await certificatePdf(cert));
+      doc.catalog.delete(PDFName.of("Names"));
+      const stripped = await doc.save();
+      expect(await certificateFromPdf(stripped)).to.deep.equal(cert);
+    });
+
+    it("refuses a PDF whose two copies of the certificate differ", async function () {
+      const cert = sampleCertificate();
+      const doc = await PDFDocument.load(await certificatePdf(cert), { updateMetadata: false });
+      const edited = { ...cert, license: { ...cert.license, seats: "400" } };
+      const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
+      info.set(PDFName.of(CERTIFICATE_INFO_KEY), PDFHexString.fromText(JSON.stringify(edited)));
+      const error = await refusal(certificateFromPdf(await doc.save()));
+      expect(error.code).to.equal("CertificateCopiesDiffer");
+      expect(error.message).to.equal(
+        "the PDF's two copies of the certificate (the certificate.json attachment and the LicenseLedgerCertificate entry) differ: the file was edited after it was made",
+      );
+    });
+
+    it("refuses a PDF without a certificate, and bytes that are not a PDF, with a sentence", async function () {
+      const doc = await PDFDocument.create();
+      doc.addPage().drawText("an invoice", { font: await doc.embedFont(StandardFonts.Helvetica) });
+      const plain = await refusal(certificateFromPdf(await doc.save()));
+      expect(plain.code).to.equal("CertificateNotInPdf");
+      expect(plain.message).to.equal(
+        "the PDF holds no License Ledger certificate (no certificate.json attachment and no LicenseLedgerCertificate entry): it was not made by license:certificate",
+      );
+      const junk = await refusal(certificateFromPdf(new TextEncoder().encode("not a pdf at all")));
+      expect(junk.code).to.equal("CertificateNotPdf");
+      expect(junk.message).to.equal(
+        "the file is not a PDF that can be read: give the certificate PDF (or its JSON)",
+      );
+    });
+  });
+});
