@@ -15,6 +15,22 @@ const CONFIG_HINT =
   "add it to .env (see .env.example) or store it with `npx hardhat keystore set <NAME>`";
 
 /**
+ * A setting Hardhat could not find (HHE7: a `configVariable` neither in `.env` nor in the
+ * keystore) becomes the sentence naming it. Hardhat reads some settings only when first needed
+ * (the account key when signing), so this is checked wherever a task can meet it.
+ */
+function failOnMissingSetting(hre: HardhatRuntimeEnvironment, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const missing = /Configuration Variable "([^"]+)" not found/.exec(message);
+  if (missing !== null) {
+    fail(
+      `the setting ${missing[1]} is missing for network "${hre.globalOptions.network}": ${CONFIG_HINT}`,
+      error,
+    );
+  }
+}
+
+/**
  * Connects to the task's `--network` (the shared connection, so tasks run from a test or a
  * script act on the same chain), turning a missing setting (Hardhat's HHE7, raised before
  * anything is sent) or an unreachable node into a sentence naming what to fix.
@@ -24,13 +40,7 @@ export async function connectOrExplain(hre: HardhatRuntimeEnvironment) {
     return await hre.network.getOrCreate();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const missing = /Configuration Variable "([^"]+)" not found/.exec(message);
-    if (missing !== null) {
-      fail(
-        `the setting ${missing[1]} is missing for network "${hre.globalOptions.network}": ${CONFIG_HINT}`,
-        error,
-      );
-    }
+    failOnMissingSetting(hre, error);
     if (/HHE70[0-9]/.test(message) || /Cannot connect/i.test(message)) {
       fail(`cannot reach network "${hre.globalOptions.network}": ${message}`, error);
     }
@@ -62,7 +72,13 @@ export function action<A>(
 ): (args: A, hre: HardhatRuntimeEnvironment) => Promise<unknown> {
   return async (args, hre) => {
     try {
-      return await run(args, hre);
+      try {
+        return await run(args, hre);
+      } catch (error) {
+        // A setting first needed deep inside a run (Ignition asking for the deployer's key).
+        if (!(error instanceof LedgerError)) failOnMissingSetting(hre, error);
+        throw error;
+      }
     } catch (error) {
       if (!(error instanceof LedgerError)) throw error;
       console.error(`Error: ${error.message}`);
@@ -176,6 +192,7 @@ async function open(
     return { connection, ledger, networkName, account: signer?.address };
   } catch (error) {
     if (error instanceof LedgerError) throw error;
+    failOnMissingSetting(hre, error);
     const message = error instanceof Error ? error.message : String(error);
     fail(`cannot reach network "${networkName}": ${message.split("\n")[0]}`, error);
   }
