@@ -739,47 +739,60 @@ export class LicenseLedger {
 
   /** Signs a sell order as the connected signer (the license's holder); costs no gas. */
   async signSellOrder(params: SellOrderParams): Promise<Signed<SellOrder>> {
-    const market = this.requireMarket();
-    const signer = this.signer();
-    const seller = await signer.getAddress();
-    const [, licenseMoves] = await this.read(`reading license ${params.licenseId}`, () =>
-      this.registry.holdingOf(params.licenseId),
+    const { signer, maker, licenseMoves, counter, expiry, domain } = await this.orderBasics(
+      params.licenseId,
+      params.expiry,
     );
     const order: SellOrder = {
-      seller,
+      seller: maker,
       licenseId: params.licenseId,
       licenseMoves,
       currency: params.currency ?? ETH,
       price: params.price,
-      expiry: params.expiry ?? (await this.now()) + DEFAULT_ORDER_LIFETIME,
+      expiry,
       nonce: params.nonce,
-      counter: await market.counterOf(seller),
+      counter,
       declarationHash: params.declarationHash ?? ZeroHash,
     };
-    const domain = marketDomain(this.chainId, await market.getAddress());
     return { order, signature: await signer.signTypedData(domain, SELL_ORDER_TYPES, order) };
   }
 
   /** Signs a buy offer (ERC-20) as the connected signer; costs no gas. */
   async signBuyOffer(params: BuyOfferParams): Promise<Signed<BuyOffer>> {
-    const market = this.requireMarket();
-    const signer = this.signer();
-    const buyer = await signer.getAddress();
-    const [, licenseMoves] = await this.read(`reading license ${params.licenseId}`, () =>
-      this.registry.holdingOf(params.licenseId),
+    const { signer, maker, licenseMoves, counter, expiry, domain } = await this.orderBasics(
+      params.licenseId,
+      params.expiry,
     );
     const offer: BuyOffer = {
-      buyer,
+      buyer: maker,
       licenseId: params.licenseId,
       licenseMoves,
       currency: params.currency,
       price: params.price,
-      expiry: params.expiry ?? (await this.now()) + DEFAULT_ORDER_LIFETIME,
+      expiry,
       nonce: params.nonce,
-      counter: await market.counterOf(buyer),
+      counter,
     };
-    const domain = marketDomain(this.chainId, await market.getAddress());
     return { order: offer, signature: await signer.signTypedData(domain, BUY_OFFER_TYPES, offer) };
+  }
+
+  /** What every signed order takes from the chain: the license's move count, the maker's
+   * counter, the expiry (default 30 days from the chain's time) and the market's domain. */
+  private async orderBasics(licenseId: bigint, expiry: bigint | undefined) {
+    const market = this.requireMarket();
+    const signer = this.signer();
+    const maker = await signer.getAddress();
+    const [, licenseMoves] = await this.read(`reading license ${licenseId}`, () =>
+      this.registry.holdingOf(licenseId),
+    );
+    return {
+      signer,
+      maker,
+      licenseMoves,
+      counter: await market.counterOf(maker),
+      expiry: expiry ?? (await this.now()) + DEFAULT_ORDER_LIFETIME,
+      domain: marketDomain(this.chainId, await market.getAddress()),
+    };
   }
 
   /**
