@@ -41,7 +41,7 @@ const TOKEN_FILL_FLOOR =
   ECRECOVER +
   logGas(4, 0) + // Transfer
   logGas(4, 32) + // LicenseReleased
-  logGas(4, 128) + // LicenseSold
+  logGas(4, 160) + // LicenseSold: currency, price, paid, fee, orderHash
   2 * logGas(3, 32); // two ERC-20 Transfer events
 
 /** Storage and logs each operation must pay for, whatever the implementation. */
@@ -88,14 +88,14 @@ const PARTS: Record<string, { gas: number; formula: string }> = {
       ECRECOVER +
       logGas(4, 0) +
       logGas(4, 32) +
-      logGas(4, 128),
+      logGas(4, 160),
     formula:
-      "license slot + 2 balances 3x5,000 + nonce word + fee credit 2x5,000 + ETH to the seller 9,300 + ecrecover 3,000 + Transfer 1,875 + LicenseReleased 2,131 + LicenseSold LOG4+128B 2,899",
+      "license slot + 2 balances 3x5,000 + nonce word + fee credit 2x5,000 + ETH to the seller 9,300 + ecrecover 3,000 + Transfer 1,875 + LicenseReleased 2,131 + LicenseSold LOG4+160B 3,155",
   },
   marketBuyErc20: {
     gas: TOKEN_FILL_FLOOR,
     formula:
-      "license slot + 2 balances 3x5,000 + nonce word 5,000 + 3 token balances 3x5,000 + token account 2,600 + ecrecover 3,000 + Transfer 1,875 + LicenseReleased 2,131 + LicenseSold 2,899 + 2 ERC-20 Transfer 2x1,756",
+      "license slot + 2 balances 3x5,000 + nonce word 5,000 + 3 token balances 3x5,000 + token account 2,600 + ecrecover 3,000 + Transfer 1,875 + LicenseReleased 2,131 + LicenseSold 3,155 + 2 ERC-20 Transfer 2x1,756",
   },
   marketAcceptOffer: {
     gas: TOKEN_FILL_FLOOR,

@@ -196,6 +196,7 @@ contract LicenseMarket is
             offer.buyer,
             offer.currency,
             offer.price,
+            offer.price,
             feeAmount,
             offerHash
         );
@@ -323,6 +324,7 @@ contract LicenseMarket is
             order.seller,
             msg.sender,
             order.currency,
+            order.price,
             total,
             feeAmount,
             orderHash

@@ -155,7 +155,7 @@ const describe = (e: HistoryEvent): string => {
     case "LicenseReleased":
       return `${who(x.holder)} declared its copy unusable (declaration ${String(x.declarationHash).slice(0, 10)}...)`;
     case "LicenseSold":
-      return `sold on the market by ${who(x.seller)} to ${who(x.buyer)} for ${formatEther(x.price as bigint)} ETH (fee ${formatEther(x.fee as bigint)})`;
+      return `sold on the market by ${who(x.seller)} to ${who(x.buyer)} for ${formatEther(x.price as bigint)} ETH (the buyer paid ${formatEther(x.paid as bigint)}, fee ${formatEther(x.fee as bigint)})`;
     default:
       return e.event;
   }

@@ -136,9 +136,11 @@ export function describeCertificateStep(
     case "sold": {
       const currency = get("currency");
       const price = get("price");
+      const paid = get("paid");
       const fee = get("fee");
       text = `sold on the market by ${get("seller") ?? "?"} to ${get("buyer") ?? "?"}`;
-      if (price !== undefined) text += `, the buyer paid ${formatPrice(price, currency)}`;
+      if (price !== undefined) text += ` for ${formatPrice(price, currency)}`;
+      if (paid !== undefined) text += `, the buyer paid ${formatPrice(paid, currency)}`;
       if (fee !== undefined) text += ` (fee ${formatPrice(fee, currency)})`;
       break;
     }

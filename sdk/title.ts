@@ -79,8 +79,17 @@ export interface TitleStepDetails {
   attested: { attester: string };
   /** `Transfer` between two holders; basis: the declaration of the release it relied on. */
   transferred: { from: string; to: string };
-  /** `LicenseSold` on the market; `price` is what the buyer paid in all; basis: the order hash. */
-  sold: { seller: string; buyer: string; currency: string; price: bigint; fee: bigint };
+  /** `LicenseSold` on the market: `price` is the price the maker signed (the sell order's or the
+   * buy offer's), `paid` what the buyer paid in all, of which `fee` went to the market's fee
+   * recipient (the seller received `paid - fee`); basis: the order hash. */
+  sold: {
+    seller: string;
+    buyer: string;
+    currency: string;
+    price: bigint;
+    paid: bigint;
+    fee: bigint;
+  };
   /** `LicenseSplit` (a parent's step): one child and its seats. */
   split: { childId: bigint; seats: bigint };
   /** `LicenseSuspended`; basis: the evidence. */
@@ -416,6 +425,7 @@ function walkEvents(events: HistoryEvent[], line: bigint[]): Walk {
             buyer: address(a.buyer),
             currency: address(a.currency),
             price: a.price as bigint,
+            paid: a.paid as bigint,
             fee: a.fee as bigint,
           },
         });
@@ -718,7 +728,7 @@ export function describeStep(step: TitleStep, currencies?: CurrencyNames): strin
       break;
     case "sold": {
       const d = step.details;
-      text = `${id} was sold by ${d.seller} to ${d.buyer} for ${formatAmount(d.currency, d.price, currencies)} (of which ${formatAmount(d.currency, d.fee, currencies)} market fee)`;
+      text = `${id} was sold by ${d.seller} to ${d.buyer} for ${formatAmount(d.currency, d.price, currencies)} (the buyer paid ${formatAmount(d.currency, d.paid, currencies)}, of which ${formatAmount(d.currency, d.fee, currencies)} market fee)`;
       break;
     }
     case "split":

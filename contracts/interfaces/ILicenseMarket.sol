@@ -147,17 +147,20 @@ interface ILicenseMarket {
 
     // ------------------------------------------------------------------ events
 
-    /// @notice License `licenseId` was sold by `seller` to `buyer` for `price` of `currency`
-    /// (address(0): ETH), the total the buyer paid, of which `fee` went to the fee recipient.
+    /// @notice License `licenseId` was sold by `seller` to `buyer` in `currency` (address(0):
+    /// ETH). `price` is the price the maker signed: the sell order's price (what the seller
+    /// receives) or the buy offer's price (what the buyer pays). `paid` is what the buyer paid in
+    /// all, of which `fee` went to the fee recipient; the seller received `paid - fee`.
     /// `orderHash` is the EIP-712 digest of the filled sell order (signed by `seller`) or buy
-    /// offer (signed by `buyer`). The registry's `LicenseReleased` (where the
-    /// order carried the declaration) and `Transfer` events precede it in the same transaction.
+    /// offer (signed by `buyer`). The registry's `LicenseReleased` (where the order carried the
+    /// declaration) and `Transfer` events precede it in the same transaction.
     event LicenseSold(
         uint256 indexed licenseId,
         address indexed seller,
         address indexed buyer,
         address currency,
         uint256 price,
+        uint256 paid,
         uint256 fee,
         bytes32 orderHash
     );

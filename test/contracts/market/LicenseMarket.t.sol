@@ -540,7 +540,16 @@ contract LicenseMarketBuyEtherTest is MarketTestBase {
         vm.expectEmit(address(registry));
         emit ERC721.Transfer(seller, buyer, licenseId);
         vm.expectEmit(address(market));
-        emit ILicenseMarket.LicenseSold(licenseId, seller, buyer, ETH, total, feeAmount, orderHash);
+        emit ILicenseMarket.LicenseSold(
+            licenseId,
+            seller,
+            buyer,
+            ETH,
+            1 ether,
+            total,
+            feeAmount,
+            orderHash
+        );
         vm.prank(buyer);
         uint256 paid = market.buy{value: total}(order, signature, total);
 
@@ -786,6 +795,7 @@ contract LicenseMarketBuyTokenTest is MarketTestBase {
             seller,
             buyer,
             address(token),
+            price,
             price + feeAmount,
             feeAmount,
             orderHash
@@ -1676,6 +1686,7 @@ contract LicenseMarketAcceptOfferTest is MarketTestBase {
             seller,
             buyer,
             address(token),
+            price,
             price,
             feeAmount,
             offerHash

@@ -63,7 +63,7 @@ describe("tasks: chain of title and certificates", function () {
         );
       }
       expect(out).to.contain(
-        `license ${f.resold} was sold by ${f.dealer.address} to ${f.buyer.address} for 1.5375 ETH (of which 0.0375 ETH market fee)\n`,
+        `license ${f.resold} was sold by ${f.dealer.address} to ${f.buyer.address} for 1.5 ETH (the buyer paid 1.5375 ETH, of which 0.0375 ETH market fee)\n`,
       );
     });
 
@@ -100,7 +100,8 @@ describe("tasks: chain of title and certificates", function () {
         "transferred",
         "sold",
       ]);
-      expect(doc.steps.at(-1)?.details.price).to.equal("1230000000000000000");
+      expect(doc.steps.at(-1)?.details.price).to.equal("1200000000000000000");
+      expect(doc.steps.at(-1)?.details.paid).to.equal("1230000000000000000");
 
       const block = await ethers.provider.getBlock(firstSale.blockNumber);
       const atTime = await runTask("license:history", {

@@ -309,7 +309,16 @@ describe("LicenseMarket: attacks", function () {
         .withArgs(f.multisigLicense, f.volume, multisigAddress, DECLARATION);
       await expect(tx)
         .to.emit(market, "LicenseSold")
-        .withArgs(f.multisigLicense, multisigAddress, buyer.address, ETH, TOTAL, FEE, f.orderHash);
+        .withArgs(
+          f.multisigLicense,
+          multisigAddress,
+          buyer.address,
+          ETH,
+          PRICE,
+          TOTAL,
+          FEE,
+          f.orderHash,
+        );
       expect(await registry.ownerOf(f.multisigLicense)).to.equal(buyer.address);
       expect(await market.owed(multisigAddress)).to.equal(PRICE);
       await expectNoCustody(f, { accounts: [multisigAddress] });

@@ -43,7 +43,7 @@ describe("LicenseMarket: buy", function () {
         .withArgs(holder.address, buyer.address, volumeLicense);
       await expect(tx)
         .to.emit(market, "LicenseSold")
-        .withArgs(volumeLicense, holder.address, buyer.address, ETH, TOTAL, FEE, orderHash);
+        .withArgs(volumeLicense, holder.address, buyer.address, ETH, PRICE, TOTAL, FEE, orderHash);
       await expect(tx).not.to.emit(market, "PaymentDeferred");
 
       const license = await registry.getLicense(volumeLicense);
@@ -135,6 +135,7 @@ describe("LicenseMarket: buy", function () {
           ETH,
           0n,
           0n,
+          0n,
           await market.hashSellOrder(order),
         );
       await expect(tx).to.changeEtherBalances(ethers, [buyer, holder, market], [0n, 0n, 0n]);
@@ -161,6 +162,7 @@ describe("LicenseMarket: buy", function () {
           holder.address,
           buyer.address,
           ETH,
+          PRICE,
           PRICE,
           0n,
           await market.hashSellOrder(order),
@@ -218,6 +220,7 @@ describe("LicenseMarket: buy", function () {
           holder.address,
           buyer.address,
           currency,
+          USDC_PRICE,
           USDC_TOTAL,
           USDC_FEE,
           await market.hashSellOrder(order),
@@ -420,6 +423,7 @@ describe("LicenseMarket: buy", function () {
           holder.address,
           buyer.address,
           await usdc.getAddress(),
+          USDC_PRICE,
           USDC_TOTAL,
           USDC_FEE,
           await market.hashSellOrder(f.c.order),
@@ -431,6 +435,7 @@ describe("LicenseMarket: buy", function () {
           await sellerWallet.getAddress(),
           buyer.address,
           ETH,
+          ETH_PRICE_B,
           ETH_TOTAL_B,
           ETH_FEE_B,
           await market.hashSellOrder(f.b.order),

@@ -48,6 +48,7 @@ describe("LicenseMarket: acceptOffer", function () {
           buyer.address,
           currency,
           PRICE,
+          PRICE,
           FEE,
           await market.hashBuyOffer(offer),
         );

@@ -62,6 +62,7 @@ describe("LicenseMarket: payments", function () {
             walletAddress,
             buyer.address,
             ETH,
+            PRICE,
             TOTAL,
             FEE,
             await market.hashSellOrder(order),

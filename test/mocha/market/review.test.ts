@@ -105,6 +105,7 @@ describe("LicenseMarket: findings of the security review", function () {
           buyer.address,
           stranger.address,
           ETH,
+          PRICE,
           TOTAL,
           TOTAL - PRICE,
           await market.hashSellOrder(fresh.order),

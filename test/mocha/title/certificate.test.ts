@@ -268,7 +268,8 @@ describe("certificates of title", function () {
         seller: f.holder.address,
         buyer: f.buyer.address,
         currency: ZeroAddress,
-        price: parseEther("1.5375").toString(),
+        price: parseEther("1.5").toString(),
+        paid: parseEther("1.5375").toString(),
         fee: parseEther("0.0375").toString(),
       });
       expect(cert.steps[8]).to.include({ basis: RULING });
@@ -411,7 +412,7 @@ describe("certificates of title", function () {
         `${since}: ${f.dealer.address} declared its copy of ${child} unusable (declaration ${id("declaration of the dealer")}) and released it for resale ${at(14)}`,
         `${since}: ${child} passed from ${f.dealer.address} to ${f.stranger.address} (on the declaration ${id("declaration of the dealer")}) ${at(15)}`,
         `${since}: ${f.stranger.address} declared its copy of ${child} unusable (declaration ${id("declaration of the stranger")}) and released it for resale ${at(16)}`,
-        `${since}: ${child} was sold by ${f.stranger.address} to ${f.buyer.address} for 2.05 ETH (of which 0.05 ETH market fee) ${at(18)}`,
+        `${since}: ${child} was sold by ${f.stranger.address} to ${f.buyer.address} for 2.0 ETH (the buyer paid 2.05 ETH, of which 0.05 ETH market fee) ${at(18)}`,
         `${since}: ${child} was revoked by ${f.publisher.address} for fraud (evidence ${REFUND}) ${at(19)}`,
       ]);
 
@@ -422,7 +423,7 @@ describe("certificates of title", function () {
       const sinceFirst = await f.ledgers.stranger.verifyCertificate(first);
       expect(sinceFirst.valid).to.equal(true);
       expect(sinceFirst.changedSince).to.include(
-        `since block ${f.firstSale}: ${child} was sold by ${f.buyer.address} to ${f.dealer.address} for 500.0 mUSDC (of which 12.5 mUSDC market fee) ${at(13)}`,
+        `since block ${f.firstSale}: ${child} was sold by ${f.buyer.address} to ${f.dealer.address} for 500.0 mUSDC (the buyer paid 500.0 mUSDC, of which 12.5 mUSDC market fee) ${at(13)}`,
       );
     });
 

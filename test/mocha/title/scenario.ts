@@ -377,9 +377,11 @@ export async function runScenario(
     let orderHash: string;
     let currency = usdc;
     let price: bigint;
+    let paid: bigint;
     let fee: bigint;
     if (how === "offer") {
       price = parseUnits(String(between(50, 900)), 6);
+      paid = price;
       fee = feeOf(price);
       const signed = await f.ledgers[buyer].signBuyOffer({
         licenseId: l.id,
@@ -405,7 +407,8 @@ export async function runScenario(
       orderHash = await f.market.hashSellOrder(signed.order);
       receipt = (await f.ledgers[buyer].buy(signed)).receipt;
       fee = feeOf(listed);
-      price = listed + fee;
+      price = listed;
+      paid = listed + fee;
     }
     const tx = await txOf(receipt);
     if (declare) {
@@ -421,6 +424,7 @@ export async function runScenario(
       buyer: to,
       currency,
       price,
+      paid,
       fee,
     });
   };
