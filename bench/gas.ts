@@ -9,7 +9,7 @@ import {
   PlainERC721__factory,
   SoladyERC721Ref__factory,
 } from "../typechain-types/index.js";
-import { BUY_OFFER_TYPES, SELL_ORDER_TYPES, marketDomain } from "../sdk/orders.js";
+import { BUY_OFFER_TYPES, SELL_ORDER_TYPES, marketDomain } from "@license-ledger/sdk";
 import { floorOf } from "./floor.js";
 
 export interface OperationResult {

@@ -22,7 +22,7 @@ import {
   hashDocument,
   type HistoryEvent,
   type License,
-} from "../sdk/index.js";
+} from "@license-ledger/sdk";
 
 const { ethers } = await network.getOrCreate();
 const [operator, publisher, companyA, dealer, companyB, fraudster, platform] =

@@ -1,7 +1,7 @@
 import { ZeroHash } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { BuyOffer, Signed } from "../../sdk/orders.js";
+import type { BuyOffer, Signed } from "@license-ledger/sdk";
 import { action, fail, openLedger, type CommonArgs } from "./common.js";
 import { keyValues, printResult, txJson, txPairs } from "./format.js";
 import {

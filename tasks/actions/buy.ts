@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { SellOrder, Signed } from "../../sdk/orders.js";
+import type { SellOrder, Signed } from "@license-ledger/sdk";
 import { action, fail, openLedger, type CommonArgs } from "./common.js";
 import { keyValues, printResult, table, txJson, txPairs } from "./format.js";
 import {

@@ -4,8 +4,8 @@ import { extname } from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { PDFDocument } from "pdf-lib";
 
-import { certificateToJson } from "../../sdk/certificate.js";
-import { certificatePdf, describeCertificateStatus } from "../../sdk/certificate-pdf.js";
+import { certificateToJson } from "@license-ledger/sdk";
+import { certificatePdf, describeCertificateStatus } from "@license-ledger/sdk";
 import { action, fail, openReader, type CommonArgs } from "./common.js";
 import { formatTime, keyValues, parseWhole, plural, printResult } from "./format.js";
 import { shownPath } from "./inputs.js";

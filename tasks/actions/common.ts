@@ -2,8 +2,14 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { getAddress, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { LedgerError } from "../../sdk/errors.js";
-import { LicenseLedger } from "../../sdk/ledger.js";
+import { LedgerError, LicenseLedger } from "@license-ledger/sdk";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The repository's `deployments/` folder: where `license:deploy` writes address books and where
+ * the tasks read them (the SDK package's default is the copy it ships, which lacks local ones).
+ */
+export const REPO_DEPLOYMENTS_DIR = fileURLToPath(new URL("../../deployments/", import.meta.url));
 
 /** Ends a task with a sentence (the task runner prints it without a stack trace). */
 export function fail(sentence: string, cause?: unknown): never {
@@ -185,7 +191,7 @@ async function open(
         ? { registry, ...(market === undefined ? {} : { market }) }
         : {
             deployment: networkName,
-            ...(args.deploymentsDir === undefined ? {} : { deploymentsDir: args.deploymentsDir }),
+            deploymentsDir: args.deploymentsDir ?? REPO_DEPLOYMENTS_DIR,
             ...(market === undefined ? {} : { market }),
           },
     );

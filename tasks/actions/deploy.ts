@@ -5,13 +5,8 @@ import { join } from "node:path";
 import { listTransactions } from "@nomicfoundation/ignition-core";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import {
-  DEFAULT_DEPLOYMENTS_DIR,
-  deploymentPath,
-  type ContractRecord,
-  type DeploymentRecord,
-} from "../../sdk/deployments.js";
-import { action, connectOrExplain, fail } from "./common.js";
+import { deploymentPath, type ContractRecord, type DeploymentRecord } from "@license-ledger/sdk";
+import { REPO_DEPLOYMENTS_DIR, action, connectOrExplain, fail } from "./common.js";
 
 export interface DeployArgs {
   parameters: string | undefined;
@@ -73,7 +68,7 @@ export default action(async function deploy(args: DeployArgs, hre: HardhatRuntim
   const transactions = await listTransactions(deploymentDir, {
     loadArtifact: (name: string) => hre.artifacts.readArtifact(name),
   });
-  const dir = args.deploymentsDir ?? DEFAULT_DEPLOYMENTS_DIR;
+  const dir = args.deploymentsDir ?? REPO_DEPLOYMENTS_DIR;
   const path = deploymentPath(networkName, dir);
   const previous = existsSync(path)
     ? (JSON.parse(readFileSync(path, "utf8")) as DeploymentRecord)

@@ -1,6 +1,6 @@
 import { formatUnits, getAddress, isAddress, isHexString, parseUnits } from "ethers";
 
-import type { License, Sent } from "../../sdk/ledger.js";
+import type { License, Sent } from "@license-ledger/sdk";
 import { fail } from "./common.js";
 
 // ------------------------------------------------------------------ output

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { blockAtTime, providerOf } from "../../sdk/title.js";
+import { blockAtTime, providerOf } from "@license-ledger/sdk";
 import { action, fail, openReader, type CommonArgs } from "./common.js";
 import {
   formatTime,

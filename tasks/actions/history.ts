@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { currencyNames, describeStep, providerOf, type TitleStep } from "../../sdk/title.js";
+import { currencyNames, describeStep, providerOf, type TitleStep } from "@license-ledger/sdk";
 import { action, openReader, type CommonArgs } from "./common.js";
 import {
   formatTime,

@@ -3,16 +3,16 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 import { Contract, ZeroAddress } from "ethers";
 
-import { LedgerError, toLedgerError } from "../../sdk/errors.js";
-import { hashDocumentFile } from "../../sdk/hashing.js";
-import type { License, LicenseLedger } from "../../sdk/ledger.js";
+import { LedgerError, toLedgerError } from "@license-ledger/sdk";
+import { hashDocumentFile } from "@license-ledger/sdk";
+import type { License, LicenseLedger } from "@license-ledger/sdk";
 import {
   orderFromJson,
   orderToJson,
   type BuyOffer,
   type SellOrder,
   type Signed,
-} from "../../sdk/orders.js";
+} from "@license-ledger/sdk";
 import { fail } from "./common.js";
 import { formatAmount, note, parseAddress, parseHash, parseWhole } from "./format.js";
 

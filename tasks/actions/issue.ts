@@ -3,8 +3,8 @@ import { dirname, isAbsolute, join } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { normalizeLicenseKey } from "../../sdk/hashing.js";
-import type { IssueParams, LicenseLedger } from "../../sdk/ledger.js";
+import { normalizeLicenseKey } from "@license-ledger/sdk";
+import type { IssueParams, LicenseLedger } from "@license-ledger/sdk";
 import { action, fail, openLedger, type CommonArgs } from "./common.js";
 import {
   ProgressBar,

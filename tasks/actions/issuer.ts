@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { ISSUER_KINDS, type IssuerKindName } from "../../sdk/ledger.js";
+import { ISSUER_KINDS, type IssuerKindName } from "@license-ledger/sdk";
 import { action, fail, openLedger, type CommonArgs } from "./common.js";
 import { keyValues, parseAddress, printResult, txJson, txPairs } from "./format.js";
 

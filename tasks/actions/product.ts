@@ -1,7 +1,7 @@
 import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { ProductTerms } from "../../sdk/ledger.js";
+import type { ProductTerms } from "@license-ledger/sdk";
 import { action, fail, openLedger, type CommonArgs } from "./common.js";
 import { keyValues, parseAddress, printResult, txJson, txPairs } from "./format.js";
 

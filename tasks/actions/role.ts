@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { RoleName } from "../../sdk/index.js";
+import type { RoleName } from "@license-ledger/sdk";
 import { action, fail, openLedger, type CommonArgs } from "./common.js";
 import { keyValues, parseAddress, printResult, txJson, txPairs, yesNo } from "./format.js";
 

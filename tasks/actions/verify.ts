@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { certificateFromJson } from "../../sdk/certificate.js";
-import { certificateFromPdf } from "../../sdk/certificate-pdf.js";
-import type { Certificate } from "../../sdk/certificate-types.js";
-import { deploymentPath, loadDeployment } from "../../sdk/deployments.js";
+import { certificateFromJson } from "@license-ledger/sdk";
+import { certificateFromPdf } from "@license-ledger/sdk";
+import type { Certificate } from "@license-ledger/sdk";
+import { deploymentPath, loadDeployment } from "@license-ledger/sdk";
 import { action, connectOrExplain, fail, openReader, type CommonArgs } from "./common.js";
 import { formatTime, keyValues, plural, printResult } from "./format.js";
 import { shownPath } from "./inputs.js";

@@ -37,7 +37,7 @@ import {
   type InterfaceAbi,
 } from "ethers";
 
-import type { DeploymentRecord } from "../../sdk/deployments.js";
+import type { DeploymentRecord } from "@license-ledger/sdk";
 import {
   ROOT,
   freePorts,

@@ -9,7 +9,7 @@
  */
 import { JsonRpcProvider } from "ethers";
 
-import { LicenseLedger } from "../../sdk/index.js";
+import { LicenseLedger } from "@license-ledger/sdk";
 
 function setting(name: string): string {
   const value = process.env[name];

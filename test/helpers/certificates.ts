@@ -10,8 +10,8 @@ import type {
   CertificateHolder,
   CertificatePoint,
   CertificateStep,
-} from "../../sdk/certificate-types.js";
-import type { LicenseLedger } from "../../sdk/ledger.js";
+} from "@license-ledger/sdk";
+import type { LicenseLedger } from "@license-ledger/sdk";
 import { DECLARATION } from "./constants.js";
 import { marketFixture, type MarketFixture } from "./fixtures.js";
 import { connectLedger, tempDir } from "./sdk.js";

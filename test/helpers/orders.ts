@@ -8,7 +8,7 @@ import {
   marketDomain as sdkMarketDomain,
   type BuyOffer,
   type SellOrder,
-} from "../../sdk/orders.js";
+} from "@license-ledger/sdk";
 import type { LicenseMarket } from "../../typechain-types/index.js";
 
 // One definition of the orders and their EIP-712 types: the SDK's.

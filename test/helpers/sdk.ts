@@ -10,7 +10,7 @@ import {
   ContractRefusalError,
   LedgerError,
   LicenseLedger,
-} from "../../sdk/index.js";
+} from "@license-ledger/sdk";
 import { marketFixture, type MarketFixture } from "./fixtures.js";
 
 /** The accounts of the market fixture that act through the SDK in the tests. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { certificateFromPdf, certificatePdf } from "../../../sdk/index.js";
+import { certificateFromPdf, certificatePdf } from "@license-ledger/sdk";
 import {
   expectEveryHolderAndHash,
   pdfText,

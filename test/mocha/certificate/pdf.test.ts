@@ -13,8 +13,8 @@ import {
   certificatePdf,
   describeCertificateStep,
   pdfSafe,
-} from "../../../sdk/index.js";
-import type { Certificate } from "../../../sdk/certificate-types.js";
+} from "@license-ledger/sdk";
+import type { Certificate } from "@license-ledger/sdk";
 import {
   expectEveryHolderAndHash,
   pdfText,
@@ -130,7 +130,7 @@ describe("certificate: the PDF", function () {
           },
         }),
       ).to.equal(
-        `sold on the market by 0xS to 0xB, the buyer paid 250000000 units of token 0x${"12".repeat(20)} (fee 6250000 units of token 0x${"12".repeat(20)})`,
+        `sold on the market by 0xS to 0xB for 250000000 units of token 0x${"12".repeat(20)} (fee 6250000 units of token 0x${"12".repeat(20)})`,
       );
       expect(
         describeCertificateStep({ ...base, kind: "suspended", details: { by: "0xA", extra: "7" } }),

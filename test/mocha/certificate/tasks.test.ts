@@ -9,7 +9,7 @@ import {
   certificateFromPdf,
   certificateToJson,
   type Certificate,
-} from "../../../sdk/index.js";
+} from "@license-ledger/sdk";
 import { EVIDENCE } from "../../helpers/constants.js";
 import {
   pdfText,

@@ -11,7 +11,7 @@ import {
   type BatchProgress,
   type BatchResult,
   type BatchStep,
-} from "../../../sdk/index.js";
+} from "@license-ledger/sdk";
 import { DECLARATION, EVIDENCE, REASON_FRAUD } from "../../helpers/constants.js";
 import { ethers, networkHelpers } from "../../helpers/network.js";
 import {

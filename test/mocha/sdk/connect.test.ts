@@ -12,7 +12,7 @@ import {
   UnknownDeploymentError,
   WrongNetworkError,
   type DeploymentRecord,
-} from "../../../sdk/index.js";
+} from "@license-ledger/sdk";
 import { DECLARATION, licenseIdOf } from "../../helpers/constants.js";
 import { ethers, networkHelpers } from "../../helpers/network.js";
 import {
@@ -166,10 +166,10 @@ describe("LicenseLedger.connect", function () {
       expect(error.args).to.deep.equal({ network: "nowhere", path });
     });
 
-    it("looks in the repository's deployments folder by default", async function () {
+    it("looks in the address books the package ships by default", async function () {
       const f = await loadFixture(sdkFixture);
       const repositoryDeployments = fileURLToPath(
-        new URL("../../../deployments/", import.meta.url),
+        new URL("../../../packages/sdk/deployments/", import.meta.url),
       );
       expect(DEFAULT_DEPLOYMENTS_DIR).to.equal(repositoryDeployments);
       const error = await ledgerErrorOf(

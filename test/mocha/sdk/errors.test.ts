@@ -11,7 +11,7 @@ import {
   ROLES,
   SENTENCES,
   toLedgerError,
-} from "../../../sdk/index.js";
+} from "@license-ledger/sdk";
 import {
   LicenseMarket__factory,
   LicenseRegistry__factory,

@@ -12,7 +12,7 @@ import {
   LedgerError,
   keyCommitment,
   normalizeLicenseKey,
-} from "../../../sdk/index.js";
+} from "@license-ledger/sdk";
 import { removeTempDirs, tempDir } from "../../helpers/sdk.js";
 
 /** What the system's `sha256sum` prints for a file, as a 0x-prefixed bytes32. */

@@ -5,8 +5,10 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import ts from "typescript";
 
+import { staleBindings } from "../../../scripts/sync-sdk-contracts.js";
+
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const SDK_DIR = join(ROOT, "sdk");
+const SDK_DIR = join(ROOT, "packages", "sdk", "src");
 const FORBIDDEN = /^(hardhat($|\/)|@nomicfoundation\/)/;
 
 /** Every module specifier a file names on an import/export line, `import()` or `require()`. */
@@ -71,25 +73,25 @@ function resolveRelative(from: string, specifier: string): string {
   return found;
 }
 
-const sdkFiles = readdirSync(SDK_DIR)
+const sdkFiles = readdirSync(SDK_DIR, { recursive: true, encoding: "utf8" })
   .filter((name) => name.endsWith(".ts"))
   .map((name) => join(SDK_DIR, name));
 
 describe("SDK independence from Hardhat", function () {
   it("has source files to check", function () {
     expect(sdkFiles.map((f) => relative(ROOT, f))).to.include.members([
-      "sdk/index.ts",
-      "sdk/ledger.ts",
-      "sdk/errors.ts",
-      "sdk/batch.ts",
-      "sdk/hashing.ts",
-      "sdk/orders.ts",
-      "sdk/deployments.ts",
-      "sdk/logs.ts",
+      "packages/sdk/src/index.ts",
+      "packages/sdk/src/ledger.ts",
+      "packages/sdk/src/errors.ts",
+      "packages/sdk/src/batch.ts",
+      "packages/sdk/src/hashing.ts",
+      "packages/sdk/src/orders.ts",
+      "packages/sdk/src/deployments.ts",
+      "packages/sdk/src/logs.ts",
     ]);
   });
 
-  it("names neither hardhat nor @nomicfoundation/* on any import line of sdk/", function () {
+  it("names neither hardhat nor @nomicfoundation/* on any import line of the SDK package", function () {
     const offending: string[] = [];
     let scanned = 0;
     for (const file of sdkFiles) {
@@ -132,10 +134,12 @@ describe("SDK independence from Hardhat", function () {
       }
     }
     const reached = [...visited].map((file) => relative(ROOT, file));
-    expect(reached).to.include("sdk/ledger.ts");
-    expect(reached.some((file) => file.startsWith("typechain-types/factories/"))).to.equal(true);
+    expect(reached).to.include("packages/sdk/src/ledger.ts");
     expect(
-      reached.every((file) => /^(sdk|typechain-types)\//.test(file)),
+      reached.some((file) => file.startsWith("packages/sdk/src/contracts/factories/")),
+    ).to.equal(true);
+    expect(
+      reached.every((file) => file.startsWith("packages/sdk/src/")),
       reached.join(", "),
     ).to.be.true;
     // The PDF certificate needs pdf-lib and qrcode: plain libraries, no Hardhat.
@@ -145,5 +149,13 @@ describe("SDK independence from Hardhat", function () {
     );
     expect([...external]).to.deep.equal(allowed);
     expect(external.has("ethers")).to.equal(true);
+  });
+
+  it("ships contract bindings equal to what the build generates from the contracts", function () {
+    // `npm test` has just compiled: a contract changed without `npm run build` shows here.
+    expect(
+      staleBindings(),
+      "run `npm run build` and commit packages/sdk/src/contracts",
+    ).to.deep.equal([]);
   });
 });

@@ -8,7 +8,7 @@ import {
   productOf,
   serialOf,
   type License,
-} from "../../../sdk/index.js";
+} from "@license-ledger/sdk";
 import {
   DECLARATION,
   EVIDENCE,

@@ -1,13 +1,7 @@
 import { expect } from "chai";
 import { parseEther, parseUnits, ZeroHash } from "ethers";
 
-import {
-  ETH,
-  LedgerError,
-  orderFromJson,
-  orderToJson,
-  type SellOrder,
-} from "../../../sdk/index.js";
+import { ETH, LedgerError, orderFromJson, orderToJson, type SellOrder } from "@license-ledger/sdk";
 import { DECLARATION, EVIDENCE } from "../../helpers/constants.js";
 import { MARKET_FEE_BPS } from "../../helpers/fixtures.js";
 import { ethers, networkHelpers } from "../../helpers/network.js";

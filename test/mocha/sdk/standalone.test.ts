@@ -23,8 +23,7 @@ const HOLDER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
  * `hardhat` and `@nomicfoundation/*`, so the run fails if anything the SDK loads reaches for them.
  */
 function script(): string {
-  const sdk = pathToFileURL(join(ROOT, "sdk/index.ts")).href;
-  const types = pathToFileURL(join(ROOT, "typechain-types/index.ts")).href;
+  const sdk = pathToFileURL(join(ROOT, "packages/sdk/src/index.ts")).href;
   // The script lives in a temporary folder: it names the project's ethers by its location.
   const ethers = import.meta.resolve("ethers");
   const refuseHardhat = `export async function resolve(specifier, context, next) {
@@ -44,7 +43,7 @@ try {
 
 const { JsonRpcProvider, Wallet, id } = await import(${JSON.stringify(ethers)});
 const sdk = await import(${JSON.stringify(sdk)});
-const { LicenseRegistry__factory } = await import(${JSON.stringify(types)});
+const { LicenseRegistry__factory } = sdk;
 
 const provider = new JsonRpcProvider(process.env.RPC_URL, undefined, { cacheTimeout: -1 });
 const wallet = new Wallet(${JSON.stringify(DEPLOYER_KEY)}, provider);

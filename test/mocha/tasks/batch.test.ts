@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { sha256, toUtf8Bytes } from "ethers";
 
-import { keyCommitment } from "../../../sdk/hashing.js";
+import { keyCommitment } from "@license-ledger/sdk";
 import { marketFixture, type MarketFixture } from "../../helpers/fixtures.js";
 import { networkHelpers } from "../../helpers/network.js";
 import { jsonOf, runTask, tempDir, writeFile } from "../../helpers/tasks.js";

@@ -8,7 +8,7 @@ import {
   LedgerError,
   LicenseLedger,
   type Certificate,
-} from "../../../sdk/index.js";
+} from "@license-ledger/sdk";
 import { LicenseRegistry__factory } from "../../../typechain-types/index.js";
 import {
   ADMIN_DELAY,

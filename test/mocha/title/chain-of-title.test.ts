@@ -7,7 +7,7 @@ import {
   type ChainOfTitle,
   type LicenseLedger,
   type TitleStepKind,
-} from "../../../sdk/index.js";
+} from "@license-ledger/sdk";
 import { networkHelpers } from "../../helpers/network.js";
 import { ledgerErrorOf } from "../../helpers/sdk.js";
 import {

@@ -9,7 +9,7 @@ import {
   type TitleStep,
   type TitleStepDetails,
   type TitleStepKind,
-} from "../../../sdk/index.js";
+} from "@license-ledger/sdk";
 import {
   ATTESTED_TERMS,
   SUBSCRIPTION_TERMS,

@@ -1,6 +1,6 @@
 import { Interface, formatUnits, isError, type ErrorDescription } from "ethers";
 
-import { LicenseMarket__factory, LicenseRegistry__factory } from "../typechain-types/index.js";
+import { LicenseMarket__factory, LicenseRegistry__factory } from "./contracts/index.js";
 
 /**
  * Every failure the SDK reports is a `LedgerError`: `message` is a sentence a dealer understands,

@@ -1,6 +1,6 @@
 import { toBeHex, zeroPadValue, type Interface, type Log, type Provider } from "ethers";
 
-import type { LicenseMarket, LicenseRegistry } from "../typechain-types/index.js";
+import type { LicenseMarket, LicenseRegistry } from "./contracts/index.js";
 import { getLogsPaged } from "./logs.js";
 
 /** One recorded step of a license's life, decoded from one event log. */

@@ -12,8 +12,8 @@ import {
   type Signer,
 } from "ethers";
 
-import type { ILicenseMarket, LicenseMarket, LicenseRegistry } from "../typechain-types/index.js";
-import { LicenseMarket__factory, LicenseRegistry__factory } from "../typechain-types/index.js";
+import type { ILicenseMarket, LicenseMarket, LicenseRegistry } from "./contracts/index.js";
+import { LicenseMarket__factory, LicenseRegistry__factory } from "./contracts/index.js";
 import { runBatch, type BatchOptions, type BatchResult, type BatchStep } from "./batch.js";
 import {
   certificateFromTitle,
