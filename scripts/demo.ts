@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { formatEther, parseEther, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
-import { LicenseMarket__factory, LicenseRegistry__factory } from "../typechain-types/index.js";
+import { LicenseMarket__factory, LicenseRegistry__factory } from "@license-ledger/sdk";
 import {
   LicenseLedger,
   ROLES,
