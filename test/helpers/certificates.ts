@@ -1,7 +1,3 @@
-import { execFileSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-
 import { expect } from "chai";
 import { ZeroAddress, getAddress, id, parseEther } from "ethers";
 
@@ -14,7 +10,7 @@ import type {
 import type { LicenseLedger } from "@license-ledger/sdk";
 import { DECLARATION } from "./constants.js";
 import { marketFixture, type MarketFixture } from "./fixtures.js";
-import { connectLedger, tempDir } from "./sdk.js";
+import { connectLedger } from "./sdk.js";
 
 const A = getAddress("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
 const DEALER = getAddress("0x90f79bf6eb2c4f870365e785982e1f101e93b906");
@@ -211,25 +207,7 @@ export async function resoldLicenseFixture(): Promise<ResoldLicenseFixture> {
 }
 
 // ------------------------------------------------------------------ reading a PDF as a person would
-
-/** Renders a PDF to PNG pages with poppler's pdftoppm (as a reader would open it). */
-export function renderPages(pdf: Uint8Array): string[] {
-  const dir = tempDir();
-  const file = join(dir, "certificate.pdf");
-  writeFileSync(file, pdf);
-  execFileSync("pdftoppm", ["-png", "-r", "40", file, join(dir, "page")]);
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(".png"))
-    .sort()
-    .map((name) => join(dir, name));
-}
-
-/** The PDF's text as poppler's pdftotext extracts it. */
-export function pdfText(pdf: Uint8Array): string {
-  const file = join(tempDir(), "certificate.pdf");
-  writeFileSync(file, pdf);
-  return execFileSync("pdftotext", [file, "-"], { encoding: "utf8" });
-}
+// (the PDF is opened with the helpers of ./pdf-reader.ts)
 
 /** Every holder address and every hash (transactions, bases, the drawn block's) a reader must see. */
 export function expectEveryHolderAndHash(text: string, cert: Certificate): void {

@@ -11,13 +11,9 @@ import {
   type Certificate,
 } from "@license-ledger/sdk";
 import { EVIDENCE } from "../../helpers/constants.js";
-import {
-  pdfText,
-  renderPages,
-  resoldLicenseFixture,
-  type ResoldLicenseFixture,
-} from "../../helpers/certificates.js";
+import { resoldLicenseFixture, type ResoldLicenseFixture } from "../../helpers/certificates.js";
 import { connection, ethers, networkHelpers } from "../../helpers/network.js";
+import { pdfText, renderPages } from "../../helpers/pdf-reader.js";
 import { jsonOf, runTask, tempDir, writeFile } from "../../helpers/tasks.js";
 
 const { loadFixture } = networkHelpers;
@@ -159,8 +155,8 @@ describe("tasks: chain of title and certificates", function () {
       expect(run.stdout).to.contain(`check it    npx hardhat license:verify ${out} --network `);
 
       const pdf = readFileSync(out);
-      expect(renderPages(pdf)).to.have.length(2);
-      expect(pdfText(pdf)).to.contain(f.sales[1]!.hash.toLowerCase());
+      expect(await renderPages(pdf, 40)).to.have.length(2);
+      expect((await pdfText(pdf)).join("\f")).to.contain(f.sales[1]!.hash.toLowerCase());
       const cert = await certificateFromPdf(pdf);
       expect(cert.drawnAt.block).to.equal(latest);
       expect(cert.license.id).to.equal(String(f.resold));
