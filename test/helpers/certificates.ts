@@ -93,12 +93,13 @@ export function sampleCertificate(resales = 0): Certificate {
           buyer,
           currency: ZeroAddress,
           price,
-          fee: (BigInt(price) / 41n).toString(),
+          paid: (BigInt(price) + BigInt(price) / 40n).toString(),
+          fee: (BigInt(price) / 40n).toString(),
         },
       },
     );
   };
-  sale(sale1, A, DEALER, 1, "1230000000000000000");
+  sale(sale1, A, DEALER, 1, "1200000000000000000");
   let seller = DEALER;
   let since = sale2;
   const buyers = [getAddress("0x15d34aaf54267db7d7c367839aaf71a00a2c6a65")];
@@ -106,7 +107,7 @@ export function sampleCertificate(resales = 0): Certificate {
   buyers.forEach((buyer, i) => {
     const at = i === 0 ? sale2 : point(12 + 2 * i, `resale ${i}`);
     if (i > 0) holders.push({ holder: seller, licenseId: child, since, until: at });
-    sale(at, seller, buyer, i + 2, "1537500000000000000");
+    sale(at, seller, buyer, i + 2, "1500000000000000000");
     seller = buyer;
     since = at;
   });

@@ -70,7 +70,7 @@ describe("certificate: the PDF", function () {
         "split from license 1000000000001",
         "current holder - license 1000000000003",
         cert.verification.command,
-        "the buyer paid 1.23 ETH (fee 0.03 ETH)",
+        "for 1.2 ETH, the buyer paid 1.23 ETH (fee 0.03 ETH)",
       ]) {
         expect(text.replace(/\s+/g, " ")).to.contain(expected);
       }
