@@ -420,7 +420,12 @@ export const certificateTask = ledgerTask(
   "Writes a license's certificate of title: a PDF a person reads (its JSON embedded), or the JSON",
 )
   .addPositionalArgument(LICENSE)
-  .addOption(AT_BLOCK)
+  .addOption(
+    optional(
+      "atBlock",
+      "The block to draw it at: a number, latest or finalized (default: finalized on public networks, latest on local ones)",
+    ),
+  )
   .addOption(
     optional(
       "out",
@@ -432,9 +437,15 @@ export const certificateTask = ledgerTask(
 
 export const verifyTask = ledgerTask(
   "verify",
-  "Checks a certificate (PDF or JSON) against the chain: valid, or each difference in plain words",
+  "Checks a certificate (PDF or JSON) against the official deployment: current, superseded, not final, not genuine or not official",
 )
   .addPositionalArgument({ name: "file", description: "The certificate: a .pdf or a .json file" })
+  .addOption(
+    optional(
+      "trust",
+      "An address book (JSON) of a private deployment to trust instead of the official ones",
+    ),
+  )
   .setAction(() => import("./actions/verify.js"))
   .build();
 

@@ -20,8 +20,9 @@ export interface CertificateArgs extends CommonArgs {
 const kilobytes = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`;
 
 /**
- * `npx hardhat license:certificate <license> [--at-block N] [--out <file.pdf|file.json>]`: draws
- * the license's certificate of title at the latest block (or the one named) and writes it as a
+ * `npx hardhat license:certificate <license> [--at-block N|latest|finalized] [--out <file>]`: draws
+ * the license's certificate of title (by default at the finalized block on public networks, the
+ * latest on local chains; or at the block named) and writes it as a
  * PDF a person reads (its JSON embedded) or as the JSON alone, by the file's extension.
  */
 export default action(async function certificate(
@@ -34,12 +35,11 @@ export default action(async function certificate(
     fail(`--out must name a .pdf or a .json file, got '${out}'`);
   }
   const atBlock =
-    args.atBlock === undefined ? undefined : Number(parseWhole(args.atBlock, "--at-block"));
-  const { ledger, networkName } = await openReader(hre, args);
-  const cert = await ledger.certificate(args.license, {
-    networkName,
-    ...(atBlock === undefined ? {} : { atBlock }),
-  });
+    args.atBlock === undefined || args.atBlock === "latest" || args.atBlock === "finalized"
+      ? args.atBlock
+      : Number(parseWhole(args.atBlock, "--at-block"));
+  const { ledger } = await openReader(hre, args);
+  const cert = await ledger.certificate(args.license, atBlock === undefined ? {} : { atBlock });
   let bytes: Uint8Array;
   let pages: number | undefined;
   if (format === ".pdf") {
@@ -85,7 +85,8 @@ export default action(async function certificate(
       ["status", describeCertificateStatus(cert.license)],
       ["holder", current?.holder ?? "none"],
       ["history", `${plural(cert.holders.length, "holder")}, ${plural(cert.steps.length, "step")}`],
-      ["check it", cert.verification.url ?? cert.verification.command.replace("<file>", file)],
+      ["check it", cert.verification.command.replace("<file>", file)],
+      ["link", cert.verification.url ?? "(none)"],
     ]),
   );
 });

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { listTransactions } from "@nomicfoundation/ignition-core";
+import { keccak256 } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { deploymentPath, type ContractRecord, type DeploymentRecord } from "@license-ledger/sdk";
@@ -38,7 +39,7 @@ function currentCommit(): string {
  * `npx hardhat license:deploy --network <name>`: deploys the registry and the market with
  * Ignition (idempotent: an unchanged deployment sends nothing), then writes the address book
  * `deployments/<network>.json` with, per contract, its address, deployment transaction, block,
- * constructor arguments and the commit it was built from.
+ * constructor arguments, the commit it was built from and the hash of its runtime code.
  */
 export default action(async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
   const connection = await connectOrExplain(hre);
@@ -78,9 +79,11 @@ export default action(async function deploy(args: DeployArgs, hre: HardhatRuntim
   for (const [future, name] of Object.entries(FUTURES)) {
     const address = addresses[future];
     if (address === undefined) fail(`Ignition recorded no address for ${future}`);
+    // The runtime code's hash: verifiers check the code at the address still hashes to it.
+    const codeHash = keccak256(await connection.ethers.provider.getCode(address));
     const kept = previous?.contracts[name];
     if (kept !== undefined && kept.address.toLowerCase() === address.toLowerCase()) {
-      contracts[name] = kept; // unchanged: keep the record of the original deployment
+      contracts[name] = { ...kept, codeHash }; // unchanged: keep the original deployment's record
       continue;
     }
     const tx = transactions.find(
@@ -97,6 +100,7 @@ export default action(async function deploy(args: DeployArgs, hre: HardhatRuntim
       block: receipt.blockNumber,
       commit,
       constructorArgs: (tx.params ?? []).map((p) => (typeof p === "bigint" ? p.toString() : p)),
+      codeHash,
     };
     contracts[name] = record;
   }

@@ -1,6 +1,11 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { currencyNames, describeStep, providerOf, type TitleStep } from "@license-ledger/sdk";
+import {
+  currencyNames,
+  describeProvenance,
+  describeStep,
+  type TitleStep,
+} from "@license-ledger/sdk";
 import { action, openReader, type CommonArgs } from "./common.js";
 import {
   formatTime,
@@ -40,7 +45,7 @@ export default action(async function history(args: HistoryArgs, hre: HardhatRunt
     console.log(toJson(chain));
     return chain;
   }
-  const currencies = await currencyNames(providerOf(ledger), chain.steps);
+  const currencies = currencyNames(chain.steps, ledger.trust.currencies);
   const license = chain.license;
   const state = [
     license.status,
@@ -78,6 +83,9 @@ export default action(async function history(args: HistoryArgs, hre: HardhatRunt
     "",
     plural(chain.steps.length, "step"),
     ...stepTable(chain.steps, (step) => stepSentence(step, describeStep(step, currencies))),
+    "",
+    "origin (who vouched for it)",
+    ...chain.provenance.map((p) => `  ${describeProvenance(p)}`),
   ]);
 });
 

@@ -115,7 +115,7 @@ export function sampleCertificate(resales = 0): Certificate {
   const drawnBlock = 12 + 2 * resales + 1;
   return {
     schema: "license-ledger-certificate",
-    version: 1,
+    version: 2,
     network: { name: "hardhat", chainId: 31337 },
     registry: REGISTRY,
     market: MARKET,
@@ -125,6 +125,7 @@ export function sampleCertificate(resales = 0): Certificate {
       productId: "1",
       seats: "40",
       validUntil: "0",
+      moves: String(resales + 2),
       status: "active",
       suspended: false,
       attested: false,
@@ -146,11 +147,21 @@ export function sampleCertificate(resales = 0): Certificate {
       },
       metadataURI: "https://publisher.example/products/office-suite-2024",
     },
+    provenance: [
+      {
+        kind: "product-registered",
+        productId: "1",
+        ...point(1, "product"),
+        logIndex: 0,
+        details: { controller: PUBLISHER, publisher: PUBLISHER, registeredBy: "publisher" },
+      },
+    ],
     lineage: [parent],
     holders,
     steps,
+    currencies: [],
     verification: {
-      command: `npx hardhat license:verify certificate-${child}.pdf --network hardhat`,
+      command: `npx -y @license-ledger/sdk verify certificate-${child}.pdf --rpc http://127.0.0.1:8545 --trust deployments/hardhat.json`,
       url: null,
     },
   };

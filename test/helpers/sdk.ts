@@ -5,11 +5,14 @@ import { join } from "node:path";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
 
+import { ZeroHash, keccak256 } from "ethers";
+
 import {
   CONTRACT_ERRORS,
   ContractRefusalError,
   LedgerError,
   LicenseLedger,
+  type DeploymentRecord,
 } from "@license-ledger/sdk";
 import { marketFixture, type MarketFixture } from "./fixtures.js";
 
@@ -34,14 +37,43 @@ export interface SdkFixture extends MarketFixture {
   ledgers: Record<SdkActor, LicenseLedger>;
 }
 
-/** Connects a signer to the fixture's registry and market through the SDK. */
+/**
+ * The fixture's address book, as `license:deploy` would write it for the in-process network
+ * "hardhat": the registry and the market with their code hashes, and the test stablecoin as a
+ * recognised currency.
+ */
+export async function fixtureDeployment(
+  f: Pick<MarketFixture, "registry" | "marketAddress" | "usdc">,
+): Promise<DeploymentRecord> {
+  const provider = f.registry.runner!.provider!;
+  const contract = async (address: string) => ({
+    address,
+    deploymentTx: ZeroHash,
+    block: 0,
+    commit: "test",
+    constructorArgs: [],
+    codeHash: keccak256(await provider.getCode(address)),
+  });
+  return {
+    version: 1,
+    network: "hardhat",
+    chainId: 31337,
+    contracts: {
+      LicenseRegistry: await contract(await f.registry.getAddress()),
+      LicenseMarket: await contract(f.marketAddress),
+    },
+    currencies: [{ address: await f.usdc.getAddress(), symbol: "mUSDC", decimals: 6 }],
+  };
+}
+
+/** Connects a signer to the fixture's registry and market through the SDK, by its address book. */
 export async function connectLedger(
   signer: HardhatEthersSigner,
-  f: Pick<MarketFixture, "registry" | "marketAddress">,
+  f: Pick<MarketFixture, "registry" | "marketAddress" | "usdc">,
 ): Promise<LicenseLedger> {
   return LicenseLedger.connect(signer, {
-    registry: await f.registry.getAddress(),
-    market: f.marketAddress,
+    deployment: await fixtureDeployment(f),
+    trustSource: "the test fixture's address book",
   });
 }
 

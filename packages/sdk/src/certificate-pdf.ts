@@ -1,4 +1,4 @@
-import { ZeroAddress, formatEther } from "ethers";
+import { ZeroAddress, formatEther, formatUnits, getAddress } from "ethers";
 import {
   PDFArray,
   PDFDict,
@@ -8,7 +8,6 @@ import {
   PDFRawStream,
   PDFString,
   StandardFonts,
-  decodePDFRawStream,
   rgb,
   type PDFFont,
   type PDFPage,
@@ -16,26 +15,40 @@ import {
 } from "pdf-lib";
 import QRCode from "qrcode";
 
-import { certificateFromJson, certificateToJson } from "./certificate.js";
-import type { Certificate, CertificateHolder, CertificateStep } from "./certificate-types.js";
+import {
+  MAX_CERTIFICATE_JSON_BYTES,
+  certificateFromJson,
+  certificateToJson,
+} from "./certificate.js";
+import type {
+  AnyCertificate,
+  Certificate,
+  CertificateCurrency,
+  CertificateHolder,
+  CertificateProvenance,
+  CertificateStep,
+} from "./certificate-types.js";
 import { LedgerError } from "./errors.js";
 
 /**
- * The PDF certificate: a person's reading of the certificate JSON (schema v1), on A4 pages drawn
+ * The PDF certificate: a person's reading of the certificate JSON (schema v2), on A4 pages drawn
  * with pdf-lib and its standard fonts. It shows the license, the product and its terms, the
  * status at the block it was drawn at, where it was drawn (network, registry, market, block),
  * a QR code with the verification command (or page), the timeline of holders and every step
- * with full transaction hashes. The JSON itself travels inside the PDF twice, as the attachment
- * `certificate.json` and in the document information entry `LicenseLedgerCertificate`, so that
- * `certificateFromPdf` (and `license:verify`) can read it back and check it against the chain.
+ * with full transaction hashes. The JSON itself travels inside the PDF as the attachment
+ * `certificate.json` (version 1 PDFs also kept a copy in the document information entry
+ * `LicenseLedgerCertificate`), so that `certificateFromPdf` can read it back.
  *
  * The output is deterministic: the same certificate gives the same bytes (the PDF's dates are the
- * drawn block's time, not the time it was written).
+ * drawn block's time, not the time it was written). Verification relies on it: a PDF verifies only
+ * if it is byte for byte the drawing of the certificate it carries (`pdfShowsCertificate`), so
+ * pages redrawn with other words cannot pass for the embedded data.
  */
 
 /** The name of the embedded JSON file. */
 export const CERTIFICATE_ATTACHMENT = "certificate.json";
-/** The custom document-information key holding the same JSON (compact). */
+/** The document-information key where version 1 PDFs kept a second, compact copy of the JSON
+ * (read when the attachment is missing; never written now). */
 export const CERTIFICATE_INFO_KEY = "LicenseLedgerCertificate";
 
 // ------------------------------------------------------------------ words
@@ -46,13 +59,26 @@ function formatUtc(seconds: number | bigint): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
-/** A price or fee in its currency: ETH in ether, an ERC-20 token in its smallest units. */
-function formatPrice(amount: string, currency: string | undefined): string {
+/** A price or fee in its currency: ETH in ether, a recognised token in its units ("2,050
+ * mUSDC"), any other token as base units of an unrecognised token. */
+function formatPrice(
+  amount: string,
+  currency: string | undefined,
+  currencies: readonly CertificateCurrency[] = [],
+): string {
+  const grouped = (decimal: string): string => {
+    const [whole = "0", fraction] = decimal.split(".");
+    const withCommas = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return fraction === undefined || /^0*$/.test(fraction)
+      ? withCommas
+      : `${withCommas}.${fraction}`;
+  };
   if (currency === undefined || currency === ZeroAddress) {
-    const ether = formatEther(BigInt(amount));
-    return `${ether.endsWith(".0") ? ether.slice(0, -2) : ether} ETH`;
+    return `${grouped(formatEther(BigInt(amount)))} ETH`;
   }
-  return `${amount} units of token ${currency}`;
+  const known = currencies.find((c) => c.address.toLowerCase() === currency.toLowerCase());
+  if (known === undefined) return `${amount} base units of the unrecognised token ${currency}`;
+  return `${grouped(formatUnits(BigInt(amount), known.decimals))} ${known.symbol}`;
 }
 
 const REASONS: Record<string, string> = {
@@ -96,6 +122,7 @@ function formatValidUntil(validUntil: string): string {
  */
 export function describeCertificateStep(
   step: Pick<CertificateStep, "kind" | "details" | "basis">,
+  currencies: readonly CertificateCurrency[] = [],
 ): string {
   const d = step.details;
   const used = new Set<string>();
@@ -139,9 +166,9 @@ export function describeCertificateStep(
       const paid = get("paid");
       const fee = get("fee");
       text = `sold on the market by ${get("seller") ?? "?"} to ${get("buyer") ?? "?"}`;
-      if (price !== undefined) text += ` for ${formatPrice(price, currency)}`;
-      if (paid !== undefined) text += `, the buyer paid ${formatPrice(paid, currency)}`;
-      if (fee !== undefined) text += ` (fee ${formatPrice(fee, currency)})`;
+      if (price !== undefined) text += ` for ${formatPrice(price, currency, currencies)}`;
+      if (paid !== undefined) text += `, the buyer paid ${formatPrice(paid, currency, currencies)}`;
+      if (fee !== undefined) text += ` (fee ${formatPrice(fee, currency, currencies)})`;
       break;
     }
     case "split": {
@@ -171,6 +198,29 @@ export function describeCertificateStep(
   const rest = Object.entries(d).filter(([key]) => !used.has(key));
   if (rest.length > 0) text += `; ${rest.map(([key, value]) => `${key} ${value}`).join(", ")}`;
   return text;
+}
+
+/** A provenance step in words ("registered by the operator 0x... on behalf of 0x..."). */
+export function describeCertificateProvenance(p: CertificateProvenance): string {
+  const d = p.details;
+  switch (p.kind) {
+    case "product-registered":
+      return d.registeredBy === "operator"
+        ? `product ${p.productId} registered by the operator ${d.controller ?? "?"} on behalf of the publisher ${d.publisher ?? "?"}`
+        : `product ${p.productId} registered by its publisher ${d.publisher ?? "?"}`;
+    case "terms-updated":
+      return `terms of product ${p.productId} set before its first license`;
+    case "control-handover-started":
+      return `${d.controller ?? "?"} offered control of the product to ${d.pendingController ?? "?"}`;
+    case "control-transferred":
+      return `control of the product passed from ${d.previousController ?? "?"} to ${d.newController ?? "?"}`;
+    case "issuer-set":
+      return d.kind === "none"
+        ? `${d.by ?? "the controller"} withdrew ${d.issuer ?? "?"}'s right to issue`
+        : `${d.by ?? "the controller"} made ${d.issuer ?? "?"} ${d.kind === "onboarder" ? "an onboarding dealer (issues against first-sale evidence)" : "a distributor"}`;
+    default:
+      return String(p.kind);
+  }
 }
 
 /** The license's status as of the drawn block: "active, valid" or "revoked, not valid". */
@@ -468,7 +518,12 @@ function holderLines(
 }
 
 /** The lines of one step's row. */
-function stepLines(fonts: Fonts, step: CertificateStep, index: number): Run[][] {
+function stepLines(
+  fonts: Fonts,
+  step: CertificateStep,
+  index: number,
+  currencies: readonly CertificateCurrency[],
+): Run[][] {
   const { regular, bold, mono } = fonts;
   const hashRow = (label: string, hash: string): Run[] => [
     { x: 18, text: label, font: regular, size: 7.6, color: MUTED },
@@ -485,7 +540,7 @@ function stepLines(fonts: Fonts, step: CertificateStep, index: number): Run[][] 
     hashRow("transaction", step.transaction),
   ];
   if (step.basis !== null) lines.push(hashRow(basisLabel(step), step.basis));
-  for (const text of wrap(describeCertificateStep(step), regular, 8, WIDTH - 18)) {
+  for (const text of wrap(describeCertificateStep(step, currencies), regular, 8, WIDTH - 18)) {
     lines.push([{ x: 18, text, font: regular, size: 8 }]);
   }
   return lines;
@@ -583,6 +638,7 @@ function drawCertificate(layout: Layout, cert: Certificate): void {
     ],
     ["Current holder", current?.holder ?? "none", { mono: true }],
     ["Seats", license.seats],
+    ["Changed hands", `${license.moves} time${license.moves === "1" ? "" : "s"}`],
     ["Validity", formatValidUntil(license.validUntil) + (license.expired ? " (expired)" : "")],
     [
       "Resale",
@@ -611,6 +667,17 @@ function drawCertificate(layout: Layout, cert: Certificate): void {
     ["Terms", describeTerms(cert.product.terms)],
     ["Description", cert.product.metadataURI === "" ? "(none)" : cert.product.metadataURI],
   ]);
+
+  if (cert.provenance.length > 0) {
+    sectionTitle(layout, "Who vouched for its origin");
+    keyValues(
+      layout,
+      cert.provenance.map((p) => [
+        `Block ${p.block}`,
+        `${describeCertificateProvenance(p)} (${formatUtc(p.timestamp)}, transaction ${p.transaction})`,
+      ]),
+    );
+  }
 
   sectionTitle(layout, "Drawn at");
   keyValues(layout, [
@@ -651,7 +718,7 @@ function drawCertificate(layout: Layout, cert: Certificate): void {
       { x: WIDTH, text: "LICENSE", font: bold, size: 7, alignRight: true },
     ]);
   };
-  const stepRows = cert.steps.map((step, i) => stepLines(layout.fonts, step, i));
+  const stepRows = cert.steps.map((step, i) => stepLines(layout.fonts, step, i, cert.currencies));
   const stepsTitle = `Steps (${cert.steps.length})`;
   layout.keep(tableStart(stepRows[0]) + (stepRows[1] === undefined ? 0 : rowHeight(stepRows[1])));
   stepsHeader(stepsTitle)();
@@ -716,10 +783,6 @@ export async function certificatePdf(cert: Certificate): Promise<Uint8Array> {
   doc.setKeywords(["license", "chain of title", cert.license.id, cert.registry]);
   doc.setCreationDate(drawn);
   doc.setModificationDate(drawn);
-  infoDict(doc)?.set(
-    PDFName.of(CERTIFICATE_INFO_KEY),
-    PDFHexString.fromText(JSON.stringify(JSON.parse(json))),
-  );
   await doc.attach(new TextEncoder().encode(json), CERTIFICATE_ATTACHMENT, {
     mimeType: "application/json",
     description: `License Ledger certificate (schema v${cert.version}) of license ${cert.license.id}`,
@@ -740,6 +803,18 @@ export async function certificatePdf(cert: Certificate): Promise<Uint8Array> {
 
 // ------------------------------------------------------------------ reading it back
 
+/** A PDF certificate is at most this large (a 2,000-step certificate takes about 2 MB). */
+export const MAX_CERTIFICATE_PDF_BYTES = 32 * 1024 * 1024;
+/** Reading a PDF gives up after this long. */
+const PDF_TIME_BUDGET_MS = 2_000;
+/** The embedded-files name tree: at most this deep and this many nodes. */
+const NAME_TREE_MAX_DEPTH = 8;
+const NAME_TREE_MAX_NODES = 256;
+
+function refuse(code: string, sentence: string, cause?: unknown): LedgerError {
+  return new LedgerError(code, sentence, {}, cause === undefined ? undefined : { cause });
+}
+
 function infoDict(doc: PDFDocument): PDFDict | undefined {
   const ref = doc.context.trailerInfo.Info;
   if (ref === undefined) return undefined;
@@ -747,73 +822,195 @@ function infoDict(doc: PDFDocument): PDFDict | undefined {
   return info instanceof PDFDict ? info : undefined;
 }
 
-function textOf(value: unknown): string | undefined {
-  return value instanceof PDFString || value instanceof PDFHexString
-    ? value.decodeText()
-    : undefined;
-}
-
-/** The embedded files of a PDF by name (the name tree, flat or with kids). */
-function attachments(doc: PDFDocument): Map<string, Uint8Array> {
-  const files = new Map<string, Uint8Array>();
-  const names = doc.catalog.lookupMaybe(PDFName.of("Names"), PDFDict);
-  const tree = names?.lookupMaybe(PDFName.of("EmbeddedFiles"), PDFDict);
-  const visit = (node: PDFDict, depth: number) => {
-    if (depth > 32) return;
-    const pairs = node.lookupMaybe(PDFName.of("Names"), PDFArray);
-    for (let i = 0; pairs !== undefined && i + 1 < pairs.size(); i += 2) {
-      const name = textOf(pairs.lookup(i));
-      const spec = pairs.lookup(i + 1);
-      if (name === undefined || !(spec instanceof PDFDict)) continue;
-      const stream = spec.lookupMaybe(PDFName.of("EF"), PDFDict)?.lookup(PDFName.of("F"));
-      if (stream instanceof PDFRawStream) files.set(name, decodePDFRawStream(stream).decode());
-    }
-    const kids = node.lookupMaybe(PDFName.of("Kids"), PDFArray);
-    for (let i = 0; kids !== undefined && i < kids.size(); i++) {
-      const kid = kids.lookup(i);
-      if (kid instanceof PDFDict) visit(kid, depth + 1);
-    }
-  };
-  if (tree !== undefined) visit(tree, 0);
-  return files;
+/** A PDF string's text, decoded without spreading its characters into one call (pdf-lib's own
+ * `decodeText` overflows the stack on long strings). */
+function textOf(value: unknown, limit: number): string | undefined {
+  if (!(value instanceof PDFString || value instanceof PDFHexString)) return undefined;
+  const bytes = value.asBytes();
+  if (bytes.length > limit) {
+    throw refuse(
+      "CertificateTooLarge",
+      `the PDF holds a text of ${bytes.length} bytes, more than a License Ledger certificate can take: it is not one`,
+    );
+  }
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return new TextDecoder("utf-16be").decode(bytes.subarray(2));
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return new TextDecoder("utf-8").decode(bytes.subarray(3));
+  }
+  return new TextDecoder("latin1").decode(bytes);
 }
 
 /**
- * Reads back the certificate a PDF certificate embeds: its `certificate.json` attachment, or the
- * document-information copy when the attachment was stripped. Throws a `LedgerError` sentence
- * for bytes that are not a PDF, a PDF without a certificate, or one whose two copies disagree.
+ * The embedded file `name` of a PDF, from its name tree (flat or with kids), walked with a visited
+ * set, a depth and node cap and a time budget: a hostile tree that lists the same kid over and over
+ * is read once, and an endless one is refused.
  */
-export async function certificateFromPdf(bytes: Uint8Array): Promise<Certificate> {
-  let doc: PDFDocument;
-  try {
-    doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
-  } catch (error) {
-    throw new LedgerError(
-      "CertificateNotPdf",
-      "the file is not a PDF that can be read: give the certificate PDF (or its JSON)",
-      {},
-      { cause: error },
-    );
-  }
-  const attached = attachments(doc).get(CERTIFICATE_ATTACHMENT);
-  const fromAttachment = attached === undefined ? undefined : new TextDecoder().decode(attached);
-  const fromInfo = textOf(infoDict(doc)?.lookup(PDFName.of(CERTIFICATE_INFO_KEY)));
-  const text = fromAttachment ?? fromInfo;
-  if (text === undefined) {
-    throw new LedgerError(
-      "CertificateNotInPdf",
-      `the PDF holds no License Ledger certificate (no ${CERTIFICATE_ATTACHMENT} attachment and no ${CERTIFICATE_INFO_KEY} entry): it was not made by license:certificate`,
-    );
-  }
-  const cert = certificateFromJson(text);
-  if (fromAttachment !== undefined && fromInfo !== undefined) {
-    const other = certificateFromJson(fromInfo);
-    if (certificateToJson(other) !== certificateToJson(cert)) {
-      throw new LedgerError(
-        "CertificateCopiesDiffer",
-        `the PDF's two copies of the certificate (the ${CERTIFICATE_ATTACHMENT} attachment and the ${CERTIFICATE_INFO_KEY} entry) differ: the file was edited after it was made`,
+async function attachment(
+  doc: PDFDocument,
+  name: string,
+  deadline: number,
+): Promise<Uint8Array | undefined> {
+  const names = doc.catalog.lookupMaybe(PDFName.of("Names"), PDFDict);
+  const tree = names?.lookupMaybe(PDFName.of("EmbeddedFiles"), PDFDict);
+  if (tree === undefined) return undefined;
+  const visited = new Set<PDFDict>();
+  const queue: [PDFDict, number][] = [[tree, 0]];
+  while (queue.length > 0) {
+    const [node, depth] = queue.shift()!;
+    if (visited.has(node)) continue;
+    visited.add(node);
+    if (visited.size > NAME_TREE_MAX_NODES || Date.now() > deadline) {
+      throw refuse(
+        "CertificatePdfRefused",
+        `the PDF's list of embedded files has more than ${NAME_TREE_MAX_NODES} nodes or takes too long to read: a License Ledger certificate has one file, so this PDF is refused`,
       );
     }
+    const pairs = node.lookupMaybe(PDFName.of("Names"), PDFArray);
+    for (let i = 0; pairs !== undefined && i + 1 < pairs.size(); i += 2) {
+      if (textOf(pairs.lookup(i), 1024) !== name) continue;
+      const spec = pairs.lookup(i + 1);
+      if (!(spec instanceof PDFDict)) continue;
+      const stream = spec.lookupMaybe(PDFName.of("EF"), PDFDict)?.lookup(PDFName.of("F"));
+      if (!(stream instanceof PDFRawStream)) continue;
+      return streamBytes(stream, name);
+    }
+    const kids = node.lookupMaybe(PDFName.of("Kids"), PDFArray);
+    if (kids === undefined) continue;
+    if (depth + 1 > NAME_TREE_MAX_DEPTH) {
+      throw refuse(
+        "CertificatePdfRefused",
+        `the PDF's list of embedded files nests deeper than ${NAME_TREE_MAX_DEPTH} levels: a License Ledger certificate has one file, so this PDF is refused`,
+      );
+    }
+    for (let i = 0; i < kids.size(); i++) {
+      const kid = kids.lookup(i);
+      if (kid instanceof PDFDict && !visited.has(kid)) queue.push([kid, depth + 1]);
+    }
   }
-  return cert;
+  return undefined;
+}
+
+/**
+ * An embedded file's bytes: stored plainly or with FlateDecode (what License Ledger writes),
+ * inflated with a cap, so a small stream that inflates to gigabytes is refused, not unpacked.
+ */
+async function streamBytes(stream: PDFRawStream, name: string): Promise<Uint8Array> {
+  const tooLarge = (): LedgerError =>
+    refuse(
+      "CertificateTooLarge",
+      `the PDF's ${name} is larger than a License Ledger certificate can be: it is refused`,
+    );
+  if (stream.contents.length > MAX_CERTIFICATE_JSON_BYTES) throw tooLarge();
+  const filter = stream.dict.lookup(PDFName.of("Filter"));
+  const filters =
+    filter instanceof PDFArray ? filter.asArray() : filter === undefined ? [] : [filter];
+  if (filters.length === 0) return stream.contents;
+  if (
+    filters.length > 1 ||
+    !(filters[0] instanceof PDFName) ||
+    filters[0].asString() !== "/FlateDecode"
+  ) {
+    throw refuse(
+      "CertificatePdfRefused",
+      `the PDF's ${name} is encoded in a way License Ledger never writes (${filters.map(String).join(" ")}): it is refused`,
+    );
+  }
+  const inflated = new Blob([stream.contents])
+    .stream()
+    .pipeThrough(new DecompressionStream("deflate"));
+  const reader = inflated.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > MAX_CERTIFICATE_JSON_BYTES) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof LedgerError) throw error;
+    throw refuse(
+      "CertificatePdfRefused",
+      `the PDF's ${name} does not inflate (${error instanceof Error ? error.message : String(error)}): the file is damaged`,
+      error,
+    );
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
+/**
+ * Reads back the certificate a PDF certificate embeds: its `certificate.json` attachment (or, in a
+ * version 1 PDF whose attachment was stripped, the document-information copy). Bounded in size,
+ * tree walking and time; throws a `LedgerError` sentence for bytes that are not a PDF, a hostile
+ * or oversized one, or a PDF without a certificate. This reads the data only: whether the pages
+ * show it is `pdfShowsCertificate`'s question.
+ */
+export async function certificateFromPdf(bytes: Uint8Array): Promise<AnyCertificate> {
+  if (bytes.length > MAX_CERTIFICATE_PDF_BYTES) {
+    throw refuse(
+      "CertificateTooLarge",
+      `the file is ${bytes.length} bytes, more than the ${MAX_CERTIFICATE_PDF_BYTES / 1024 / 1024} MiB a License Ledger certificate PDF can take: it is refused`,
+    );
+  }
+  const deadline = Date.now() + PDF_TIME_BUDGET_MS;
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(bytes, {
+      updateMetadata: false,
+      // A certificate License Ledger drew has no invalid object: refuse rather than guess.
+      throwOnInvalidObject: true,
+      parseSpeed: Number.POSITIVE_INFINITY,
+    });
+  } catch (error) {
+    throw refuse(
+      "CertificateNotPdf",
+      "the file is not a PDF that can be read: give the certificate PDF (or its JSON)",
+      error,
+    );
+  }
+  let text: string | undefined;
+  try {
+    const attached = await attachment(doc, CERTIFICATE_ATTACHMENT, deadline);
+    text =
+      attached !== undefined
+        ? new TextDecoder().decode(attached)
+        : textOf(
+            infoDict(doc)?.lookup(PDFName.of(CERTIFICATE_INFO_KEY)),
+            MAX_CERTIFICATE_JSON_BYTES,
+          );
+  } catch (error) {
+    if (error instanceof LedgerError) throw error;
+    throw refuse(
+      "CertificatePdfRefused",
+      `the PDF's structure cannot be read safely (${error instanceof Error ? error.message.slice(0, 120) : String(error)}): it is refused`,
+      error,
+    );
+  }
+  if (text === undefined) {
+    throw refuse(
+      "CertificateNotInPdf",
+      `the PDF holds no License Ledger certificate (no ${CERTIFICATE_ATTACHMENT} attachment): it was not made by License Ledger`,
+    );
+  }
+  return certificateFromJson(text);
+}
+
+/** Whether `bytes` is exactly the PDF License Ledger draws for `cert` (same bytes). */
+export async function pdfShowsCertificate(bytes: Uint8Array, cert: Certificate): Promise<boolean> {
+  const drawn = await certificatePdf(cert);
+  if (drawn.length !== bytes.length) return false;
+  for (let i = 0; i < drawn.length; i++) if (drawn[i] !== bytes[i]) return false;
+  return true;
 }

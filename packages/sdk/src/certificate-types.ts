@@ -1,5 +1,6 @@
 /**
- * The License Ledger certificate, schema version 1: a license's chain of title as JSON, drawn
+ * The License Ledger certificate, schema version 2 (version 1 is still read and verified, see
+ * `CertificateV1`): a license's chain of title as JSON, drawn
  * from the chain's event logs at one block. Every value is a string or number so the JSON is
  * exact (uint256 values as decimal strings, addresses checksummed, hashes 0x-prefixed lower
  * case). The PDF certificate embeds this JSON; `verify` checks every field against the chain.
@@ -36,7 +37,7 @@ export type CertificateStepKind =
   | "release-withdrawn" // LicenseReleaseWithdrawn: details.holder
   | "attested" // LicenseDeactivationAttested: details.attester; basis = evidence hash
   | "transferred" // Transfer between two holders: details.from, details.to; basis = the declaration of the release it relied on
-  | "sold" // LicenseSold on the market: details.seller, buyer, currency, price, fee; basis = order hash
+  | "sold" // LicenseSold on the market: details.seller, buyer, currency, price (the maker's signed price), paid (what the buyer paid in all), fee; basis = order hash
   | "split" // LicenseSplit: details.childId, details.seats (a parent's step)
   | "suspended" // LicenseSuspended: details.by; basis = evidence hash
   | "reinstated" // LicenseReinstated: details.by; basis = reason hash (or null)
@@ -55,12 +56,32 @@ export interface CertificateStep extends CertificatePoint {
   details: Record<string, string>;
 }
 
-/** The certificate (JSON), version 1. */
+/** How the product and its issuers came to be (who vouched for the license's origin). */
+export interface CertificateProvenance extends CertificatePoint {
+  kind:
+    | "product-registered" // details.controller, publisher, registeredBy ("publisher" | "operator")
+    | "terms-updated"
+    | "control-handover-started" // details.controller, pendingController
+    | "control-transferred" // details.previousController, newController
+    | "issuer-set"; // details.issuer, kind ("none" | "distributor" | "onboarder"), by (the controller then)
+  productId: string;
+  logIndex: number;
+  details: Record<string, string>;
+}
+
+/** A payment token the official deployment's address book recognises on this network. */
+export interface CertificateCurrency {
+  address: string;
+  symbol: string;
+  decimals: number;
+}
+
+/** The certificate (JSON), version 2. */
 export interface Certificate {
   schema: "license-ledger-certificate";
-  version: 1;
+  version: 2;
   network: {
-    /** The network's name as the issuer of the certificate called it (informational). */
+    /** The network's name in the official address book for `chainId`. */
     name: string;
     chainId: number;
   };
@@ -78,6 +99,8 @@ export interface Certificate {
     seats: string;
     /** "0" for perpetual, else unix seconds. */
     validUntil: string;
+    /** How many times this license (not its split parents) changed hands. */
+    moves: string;
     status: "active" | "released" | "revoked" | "surrendered" | "split";
     suspended: boolean;
     attested: boolean;
@@ -100,14 +123,38 @@ export interface Certificate {
     };
     metadataURI: string;
   };
+  /** How the product and this license's issuers came to be, oldest first. */
+  provenance: CertificateProvenance[];
   /** Split parents, oldest first (empty for a license issued directly). */
   lineage: string[];
   /** Every holder from the first issuance (of the oldest parent) to the holder at `drawnAt`. */
   holders: CertificateHolder[];
   steps: CertificateStep[];
-  /** How to check it: the CLI command, and the page to check it on when one is deployed. */
+  /** The recognised tokens the sales were paid in (by the official address book), by address. */
+  currencies: CertificateCurrency[];
+  /** How to check it: a command that works on any machine, and the link its QR code carries. */
   verification: {
     command: string;
     url: string | null;
   };
 }
+
+/** The certificate (JSON), version 1: read and verified, never drawn any more. */
+export interface CertificateV1 {
+  schema: "license-ledger-certificate";
+  version: 1;
+  network: { name: string; chainId: number };
+  registry: string;
+  market: string | null;
+  drawnAt: CertificatePoint & { blockHash: string };
+  license: Omit<Certificate["license"], "moves">;
+  product: Certificate["product"];
+  lineage: string[];
+  holders: CertificateHolder[];
+  /** In version 1 a sale's `price` is what the buyer paid in all (no `paid`). */
+  steps: CertificateStep[];
+  verification: { command: string; url: string | null };
+}
+
+/** A certificate of either schema version. */
+export type AnyCertificate = Certificate | CertificateV1;

@@ -1,11 +1,13 @@
-import { toBeHex, zeroPadValue, type Interface, type Log, type Provider } from "ethers";
+import { Interface, ZeroAddress, getAddress, toBeHex, zeroPadValue, type Provider } from "ethers";
 
-import type { LicenseMarket, LicenseRegistry } from "./contracts/index.js";
-import { getLogsPaged } from "./logs.js";
+import { LicenseMarket__factory, LicenseRegistry__factory } from "./contracts/index.js";
+import { LedgerError, toLedgerError } from "./errors.js";
+import { blockTimes, chainOrder, scanLogs, type ScanStats, type ScannedLog } from "./logs.js";
 
 /** One recorded step of a license's life, decoded from one event log. */
 export interface HistoryEvent {
-  /** The license the event is about (a split parent's events carry the parent's id). */
+  /** The license the event is about (a split parent's events carry the parent's id; a product's
+   * events carry the id of the license whose history was asked for). */
   licenseId: bigint;
   /** The event's name: `Transfer`, `LicenseIssued`, `LicenseReleased`, `LicenseSold`, ... */
   event: string;
@@ -19,7 +21,7 @@ export interface HistoryEvent {
 }
 
 /** Registry events whose first indexed argument is the license id. */
-const REGISTRY_LICENSE_EVENTS = [
+export const REGISTRY_LICENSE_EVENTS = [
   "LicenseIssued",
   "LicenseIssuedBy",
   "LicenseKeyCommitted",
@@ -33,71 +35,223 @@ const REGISTRY_LICENSE_EVENTS = [
   "LicenseSurrendered",
 ] as const;
 
+/** Registry events whose first indexed argument is the product id: how the product and its
+ * issuers came to be (who vouched for a license's origin). */
+export const REGISTRY_PRODUCT_EVENTS = [
+  "ProductRegistered",
+  "ProductTermsUpdated",
+  "ProductControlTransferStarted",
+  "ProductControlTransferred",
+  "IssuerSet",
+] as const;
+
+const REGISTRY = new Interface(LicenseRegistry__factory.abi);
+const MARKET = new Interface(LicenseMarket__factory.abi);
+const topicOf = (iface: Interface, name: string): string => iface.getEvent(name)!.topicHash;
+const TRANSFER = topicOf(REGISTRY, "Transfer");
+const LICENSE_SPLIT = topicOf(REGISTRY, "LicenseSplit");
+const LICENSE_RELEASED = topicOf(REGISTRY, "LicenseReleased");
+const SOLD = topicOf(MARKET, "LicenseSold");
+const LICENSE_TOPICS = REGISTRY_LICENSE_EVENTS.map((name) => topicOf(REGISTRY, name));
+const PRODUCT_TOPICS = REGISTRY_PRODUCT_EVENTS.map((name) => topicOf(REGISTRY, name));
+
+/** License ids are `productId * 10^12 + serial`. */
+const SERIALS = 1_000_000_000_000n;
+const word = (value: bigint): string => zeroPadValue(toBeHex(value), 32);
+
+/** The events of one license and of its product, as one scan finds them. */
+export interface LicenseScan {
+  /** The license's own events, oldest first, `Transfer`s and market sales included. */
+  events: HistoryEvent[];
+  /** The product's events (registration, terms, control, issuers), oldest first. */
+  product: HistoryEvent[];
+}
+
+export interface ScanRange {
+  fromBlock: number;
+  toBlock: number;
+  /** First page size of the log scan (default: the whole range; see `scanLogs`). */
+  pageSize?: number;
+  /** Adds the scan's requests to this counter. */
+  stats?: ScanStats;
+}
+
+/** Receipts fetched at once when looking for a license's transfers. */
+const RECEIPT_CONCURRENCY = 8;
+
 /**
- * The events of one license, from the logs alone, oldest first: every registry event that names
- * it (fetched by the license id as an indexed topic, so the cost follows the license's own
- * history), the `LicenseSplit` that created it if it is a split child, and the market's
- * `LicenseSold` events. Block ranges are paged for providers that limit `eth_getLogs`.
+ * The events of one license and its product, from the logs alone, in one scan of the block range:
+ * one `eth_getLogs` filter takes every registry and market event whose first indexed value is the
+ * license id or the product id. The `Transfer`s (whose license id is the third topic) come from
+ * the receipts of the transactions that scan found, and, for a transfer in a transaction of its
+ * own, from a scan of the few blocks between the release it relied on and the license's next
+ * event: every move needs a release since the last one, so no transfer can hide elsewhere. A split
+ * child's birth (`LicenseSplit`, where the child is the second topic) takes one more scan.
  */
-export async function licenseEvents(
+export async function scanLicense(
   provider: Provider,
-  registry: LicenseRegistry,
-  market: LicenseMarket | undefined,
+  registry: string,
+  market: string | undefined,
   licenseId: bigint,
-  range: { fromBlock: number; toBlock: number; pageSize: number },
-): Promise<HistoryEvent[]> {
-  const id = zeroPadValue(toBeHex(licenseId), 32);
-  const registryAddress = await registry.getAddress();
-  const ri = registry.interface;
-  const own = REGISTRY_LICENSE_EVENTS.map((name) => ri.getEvent(name).topicHash);
-  const page = (address: string, topics: (string | string[] | null)[]) =>
-    getLogsPaged(provider, { address, topics }, range.fromBlock, range.toBlock, range.pageSize);
-  const logs: { log: Log; iface: Interface }[] = [];
-  for (const log of await page(registryAddress, [own, id])) logs.push({ log, iface: ri });
-  for (const log of await page(registryAddress, [
-    ri.getEvent("Transfer").topicHash,
-    null,
-    null,
-    id,
-  ])) {
-    logs.push({ log, iface: ri });
+  range: ScanRange,
+): Promise<LicenseScan> {
+  const productId = licenseId / SERIALS;
+  const scan = (filter: Parameters<typeof scanLogs>[1], from: number, to: number) =>
+    scanLogs(provider, filter, from, to, {
+      ...(range.pageSize === undefined ? {} : { pageSize: range.pageSize }),
+      ...(range.stats === undefined ? {} : { stats: range.stats }),
+    });
+  const addresses = market === undefined ? [registry] : [registry, market];
+  const found = await scan(
+    {
+      address: addresses,
+      topics: [
+        [...LICENSE_TOPICS, ...PRODUCT_TOPICS, SOLD],
+        [word(licenseId), word(productId)],
+      ],
+    },
+    range.fromBlock,
+    range.toBlock,
+  );
+  const isRegistry = (log: ScannedLog): boolean => sameAddress(log.address, registry);
+  const isMarket = (log: ScannedLog): boolean =>
+    market !== undefined && sameAddress(log.address, market);
+  // Only what the trusted registry and market emitted, with the topics they emit.
+  const own = found.filter(
+    (log) =>
+      (isRegistry(log) && LICENSE_TOPICS.includes(log.topics[0] ?? "")) ||
+      (isMarket(log) && log.topics[0] === SOLD),
+  );
+  const productLogs = found.filter(
+    (log) => isRegistry(log) && PRODUCT_TOPICS.includes(log.topics[0] ?? ""),
+  );
+  const mine = own.filter((log) => log.topics[1] === word(licenseId));
+
+  // A split child: its birth is its parent's LicenseSplit, with the child as the second topic.
+  const issued = mine.some((log) => log.topics[0] === topicOf(REGISTRY, "LicenseIssued"));
+  if (!issued) {
+    const firstOwn = mine[0]?.blockNumber ?? range.toBlock;
+    const births = await scan(
+      { address: registry, topics: [LICENSE_SPLIT, null, word(licenseId)] },
+      range.fromBlock,
+      firstOwn,
+    );
+    mine.push(...births.filter(isRegistry));
   }
-  for (const log of await page(registryAddress, [
-    ri.getEvent("LicenseSplit").topicHash,
-    null,
-    id,
-  ])) {
-    logs.push({ log, iface: ri });
-  }
-  if (market !== undefined) {
-    const mi = market.interface;
-    for (const log of await page(await market.getAddress(), [
-      mi.getEvent("LicenseSold").topicHash,
-      id,
-    ])) {
-      logs.push({ log, iface: mi });
+
+  // Transfers in the transactions found (issuance, release-and-transfer, sales, split births).
+  const transfers: ScannedLog[] = [];
+  const txs = [...new Set(mine.map((log) => log.transactionHash))];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < txs.length) {
+      const hash = txs[next++]!;
+      if (range.stats !== undefined) range.stats.requests += 1;
+      const receipt = await provider.getTransactionReceipt(hash);
+      if (receipt === null) {
+        throw new LedgerError(
+          "RpcAnswerMalformed",
+          `the node returned a log of transaction ${hash} but no receipt for it`,
+          { transaction: hash },
+        );
+      }
+      for (const log of receipt.logs) {
+        if (isTransferOf(log, registry, licenseId)) {
+          transfers.push({
+            address: log.address,
+            topics: log.topics,
+            data: log.data,
+            blockNumber: log.blockNumber,
+            blockHash: log.blockHash,
+            transactionHash: log.transactionHash,
+            index: log.index,
+          });
+        }
+      }
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(RECEIPT_CONCURRENCY, txs.length) }, worker));
+
+  // Transfers in transactions of their own: between a release with no move in its transaction
+  // and the license's next event (or the end of the range).
+  const ordered = chainOrder([...mine, ...transfers]);
+  for (let i = 0; i < ordered.length; i++) {
+    const release = ordered[i]!;
+    if (release.topics[0] !== LICENSE_RELEASED) continue;
+    const later = ordered.slice(i + 1);
+    if (
+      later.some(
+        (log) => log.topics[0] === TRANSFER && log.transactionHash === release.transactionHash,
+      )
+    ) {
+      continue;
+    }
+    const until = later.find((log) => log.transactionHash !== release.transactionHash);
+    if (until?.topics[0] === TRANSFER) continue;
+    const end = until?.blockNumber ?? range.toBlock;
+    const window = await scan(
+      { address: registry, topics: [TRANSFER, null, null, word(licenseId)] },
+      release.blockNumber,
+      end,
+    );
+    transfers.push(...window.filter((log) => isTransferOf(log, registry, licenseId)));
   }
-  logs.sort((a, b) => a.log.blockNumber - b.log.blockNumber || a.log.index - b.log.index);
-  const times = new Map<number, number>();
+
+  const all = chainOrder([...mine, ...transfers, ...productLogs]);
+  const known = new Map<number, number>();
+  for (const log of all) {
+    if (log.blockTimestamp !== undefined) known.set(log.blockNumber, log.blockTimestamp);
+  }
+  let times: Map<number, number>;
+  try {
+    times = await blockTimes(
+      provider,
+      all.map((log) => log.blockNumber),
+      known,
+    );
+  } catch (error) {
+    throw toLedgerError(error, `reading the times of the blocks of license ${licenseId}`);
+  }
   const events: HistoryEvent[] = [];
-  for (const { log, iface } of logs) {
-    if (!times.has(log.blockNumber)) {
-      times.set(log.blockNumber, (await provider.getBlock(log.blockNumber))?.timestamp ?? 0);
-    }
-    const parsed = iface.parseLog(log);
+  const product: HistoryEvent[] = [];
+  for (const log of all) {
+    const iface = isMarket(log) ? MARKET : REGISTRY;
+    const parsed = iface.parseLog({ topics: [...log.topics], data: log.data });
+    if (parsed === null) continue;
     const args: Record<string, unknown> = {};
-    for (const input of parsed?.fragment.inputs ?? [])
-      args[input.name] = parsed?.args.getValue(input.name);
-    events.push({
-      licenseId,
-      event: parsed?.name ?? "Unknown",
+    for (const input of parsed.fragment.inputs) args[input.name] = parsed.args.getValue(input.name);
+    const event: HistoryEvent = {
+      licenseId: parsed.name === "LicenseSplit" ? (args.parentId as bigint) : licenseId,
+      event: parsed.name,
       args,
       blockNumber: log.blockNumber,
-      timestamp: times.get(log.blockNumber)!,
+      timestamp: times.get(log.blockNumber) ?? 0,
       transactionHash: log.transactionHash,
       logIndex: log.index,
-    });
+    };
+    (PRODUCT_TOPICS.includes(log.topics[0] ?? "") ? product : events).push(event);
   }
-  return events;
+  return { events, product };
+}
+
+function isTransferOf(
+  log: { address: string; topics: readonly string[] },
+  registry: string,
+  licenseId: bigint,
+): boolean {
+  return (
+    sameAddress(log.address, registry) &&
+    log.topics[0] === TRANSFER &&
+    log.topics.length === 4 &&
+    log.topics[3] === word(licenseId)
+  );
+}
+
+function sameAddress(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** The address in an indexed address topic. */
+export function topicAddress(topic: string | undefined): string {
+  return getAddress(`0x${(topic ?? ZeroAddress.padEnd(66, "0")).slice(-40)}`);
 }

@@ -15,4 +15,6 @@ export * from "./ledger.js";
 export * from "./logs.js";
 export * from "./orders.js";
 export * from "./title.js";
+export * from "./trust.js";
+export * from "./verify.js";
 export * from "./contracts/index.js";

@@ -16,14 +16,28 @@ import type { ILicenseMarket, LicenseMarket, LicenseRegistry } from "./contracts
 import { LicenseMarket__factory, LicenseRegistry__factory } from "./contracts/index.js";
 import { runBatch, type BatchOptions, type BatchResult, type BatchStep } from "./batch.js";
 import {
+  LOCAL_CHAIN_IDS,
+  certificateFromJson,
   certificateFromTitle,
-  verifyCertificate as verifyAgainstChain,
   type CertificateOptions,
-  type CertificateVerification,
-  type VerifyOptions,
 } from "./certificate.js";
-import type { Certificate } from "./certificate-types.js";
-import { loadDeployment, type DeploymentRecord } from "./deployments.js";
+import { certificateFromPdf, pdfShowsCertificate } from "./certificate-pdf.js";
+import type { AnyCertificate, Certificate } from "./certificate-types.js";
+import { DEFAULT_DEPLOYMENTS_DIR, loadDeployment, type DeploymentRecord } from "./deployments.js";
+import {
+  officialDeployments,
+  readTrustFile,
+  trustAddresses,
+  trustFromRecord,
+  type TrustedDeployment,
+} from "./trust.js";
+import {
+  VERDICT_EXIT_CODES,
+  finalizedBlock,
+  verifyWithTrust,
+  type CertificateVerdict,
+  type VerifyOptions,
+} from "./verify.js";
 import {
   LedgerError,
   UnknownDeploymentError,
@@ -32,8 +46,8 @@ import {
   toLedgerError,
 } from "./errors.js";
 import { keyCommitment } from "./hashing.js";
-import { licenseEvents, type HistoryEvent } from "./history.js";
-import { getLogsPaged } from "./logs.js";
+import { scanLicense, type HistoryEvent, type LicenseScan } from "./history.js";
+import { getLogsPaged, type ScanStats } from "./logs.js";
 import {
   chainOfTitle as rebuildChainOfTitleAt,
   holderAt as holderFromLogs,
@@ -177,6 +191,20 @@ export interface ConnectOptions {
   market?: string;
   /** First block of log scans (default: the registry's deployment block from the record, else 0). */
   fromBlock?: number;
+  /** Where the trust in this deployment comes from, in words (for verdicts). */
+  trustSource?: string;
+  /** The trust anchor this connection is for (its network name, currencies and source). */
+  trusted?: TrustedDeployment;
+}
+
+/** Where `LicenseLedger.verify` takes its trust anchors from. */
+export interface TrustOptions {
+  /** Trust exactly these deployments. */
+  trusted?: readonly TrustedDeployment[];
+  /** ...or the deployment this address book (JSON file) describes: a private deployment. */
+  trustFile?: string;
+  /** ...or every address book in this folder (default: the books this package ships). */
+  deploymentsDir?: string;
 }
 
 /** Parallel `getLicense` requests when confirming holdings. */
@@ -202,6 +230,11 @@ export class LicenseLedger {
   readonly chainId: bigint;
   /** Block the registry was deployed in (log scans start there), when known. */
   readonly fromBlock: number;
+  /**
+   * The deployment this client connected to, as a trust anchor: its certificates name this
+   * network and its recognised currencies, and `verifyCertificate` checks against it.
+   */
+  readonly trust: TrustedDeployment;
 
   private constructor(
     readonly runner: ContractRunner,
@@ -209,11 +242,13 @@ export class LicenseLedger {
     market: LicenseMarket | undefined,
     chainId: bigint,
     fromBlock: number,
+    trust: TrustedDeployment,
   ) {
     this.registry = registry;
     this.market = market;
     this.chainId = chainId;
     this.fromBlock = fromBlock;
+    this.trust = trust;
   }
 
   /**
@@ -263,7 +298,32 @@ export class LicenseLedger {
     const fromBlock =
       options.fromBlock ??
       (options.registry === undefined ? (record?.contracts.LicenseRegistry.block ?? 0) : 0);
-    return new LicenseLedger(runner, registry, market, chainId, fromBlock);
+    const sameAs = (a: string | undefined, b: string | undefined) =>
+      a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+    const fromBook =
+      record !== undefined &&
+      sameAs(registryAddress, record.contracts.LicenseRegistry.address) &&
+      (marketAddress === undefined ||
+        sameAs(marketAddress, record.contracts.LicenseMarket?.address));
+    const trust =
+      options.trusted ??
+      (fromBook && record !== undefined
+        ? trustFromRecord(
+            record,
+            options.trustSource ??
+              (typeof options.deployment === "string"
+                ? `the address book ${options.deployment}.json in ${options.deploymentsDir ?? DEFAULT_DEPLOYMENTS_DIR}`
+                : `the deployment record of ${record.network}`),
+          )
+        : trustAddresses({
+            chainId,
+            network: record?.network ?? `chain-${chainId}`,
+            registry: registryAddress,
+            market: marketAddress ?? null,
+            fromBlock,
+            source: options.trustSource ?? "the addresses given to LicenseLedger.connect",
+          }));
+    return new LicenseLedger(runner, registry, market, chainId, fromBlock, trust);
   }
 
   // ------------------------------------------------------------------ roles
@@ -544,9 +604,13 @@ export class LicenseLedger {
 
   // ------------------------------------------------------------------ queries
 
-  async getLicense(licenseId: bigint): Promise<License> {
+  /** The license as the registry stores it (at `atBlock`, when given: the node must keep that
+   * block's state). */
+  async getLicense(licenseId: bigint, atBlock?: number): Promise<License> {
     const v = await this.read(`reading license ${licenseId}`, () =>
-      this.registry.getLicense(licenseId),
+      atBlock === undefined
+        ? this.registry.getLicense(licenseId)
+        : this.registry.getLicense(licenseId, { blockTag: atBlock }),
     );
     return {
       licenseId,
@@ -606,9 +670,9 @@ export class LicenseLedger {
       { address: await this.registry.getAddress(), topics },
       options.fromBlock ?? this.fromBlock,
       options.toBlock ?? (await provider.getBlockNumber()),
-      options.pageSize ?? DEFAULT_LOG_PAGE,
+      options.pageSize ?? Number.MAX_SAFE_INTEGER,
     );
-    const candidates = [...new Set(logs.map((log: Log) => BigInt(log.topics[3] ?? "0x0")))].sort(
+    const candidates = [...new Set(logs.map((log) => BigInt(log.topics[3] ?? "0x0")))].sort(
       (a, b) => (a < b ? -1 : a > b ? 1 : 0),
     );
     const held: License[] = [];
@@ -632,22 +696,44 @@ export class LicenseLedger {
    */
   async history(
     licenseId: bigint,
-    options: { fromBlock?: number; toBlock?: number; pageSize?: number } = {},
+    options: { fromBlock?: number; toBlock?: number; pageSize?: number; stats?: ScanStats } = {},
   ): Promise<HistoryEvent[]> {
+    return (await this.historyWithProduct(licenseId, options)).events;
+  }
+
+  /**
+   * `history`, and the events of the license's product (registration, terms, control handovers,
+   * issuers) up to the same block, from the same scan.
+   */
+  async historyWithProduct(
+    licenseId: bigint,
+    options: { fromBlock?: number; toBlock?: number; pageSize?: number; stats?: ScanStats } = {},
+  ): Promise<LicenseScan> {
     const provider = this.provider();
+    const toBlock =
+      options.toBlock ??
+      (await this.read("reading the latest block", () => provider.getBlockNumber()));
     const range = {
       fromBlock: options.fromBlock ?? this.fromBlock,
-      toBlock: options.toBlock ?? (await provider.getBlockNumber()),
-      pageSize: options.pageSize ?? DEFAULT_LOG_PAGE,
+      toBlock,
+      ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+      ...(options.stats === undefined ? {} : { stats: options.stats }),
     };
+    const registry = await this.registry.getAddress();
+    const market = this.market === undefined ? undefined : await this.market.getAddress();
     const own = await this.read(`reading the history of license ${licenseId}`, () =>
-      licenseEvents(provider, this.registry, this.market, licenseId, range),
+      scanLicense(provider, registry, market, licenseId, range),
     );
-    const birth = own.find((e) => e.event === "LicenseSplit" && e.args.childId === licenseId);
+    const birth = own.events.find(
+      (e) => e.event === "LicenseSplit" && e.args.childId === licenseId,
+    );
     if (birth === undefined) return own;
     const parentId = birth.args.parentId as bigint;
-    const parent = await this.history(parentId, { ...options, toBlock: birth.blockNumber });
-    const upToSplit = parent.filter(
+    const parent = await this.historyWithProduct(parentId, {
+      ...options,
+      toBlock: birth.blockNumber,
+    });
+    const upToSplit = parent.events.filter(
       (e) =>
         e.blockNumber < birth.blockNumber ||
         (e.blockNumber === birth.blockNumber && e.logIndex <= birth.logIndex),
@@ -656,7 +742,10 @@ export class LicenseLedger {
       (e) =>
         !(e.event === "LicenseSplit" && e.licenseId === parentId && e.args.childId !== licenseId),
     );
-    return [...beforeBirth, ...own.filter((e) => e !== birth)];
+    return {
+      events: [...beforeBirth, ...own.events.filter((e) => e !== birth)],
+      product: own.product,
+    };
   }
 
   // ------------------------------------------------------------------ chain of title
@@ -668,42 +757,131 @@ export class LicenseLedger {
    * Throws `LicenseNotIssued` when the license did not exist at that block.
    */
   async chainOfTitle(licenseId: bigint, options: ChainOfTitleOptions = {}): Promise<ChainOfTitle> {
-    return rebuildChainOfTitleAt(this, licenseId, {
-      ...options,
-      pageSize: options.pageSize ?? DEFAULT_LOG_PAGE,
-    });
+    return rebuildChainOfTitleAt(this, licenseId, options);
   }
 
   /** Who held `licenseId` at a block or time (`undefined`: it did not exist yet). */
   async holderAt(licenseId: bigint, at: PointInTime): Promise<string | undefined> {
-    return holderFromLogs(this, licenseId, at, DEFAULT_LOG_PAGE);
+    return holderFromLogs(this, licenseId, at);
   }
 
   /** The licenses `account` held at a block or time, in id order (ended ones included). */
   async licensesHeldAt(account: string, at: PointInTime): Promise<bigint[]> {
-    return holdingsFromLogs(this, account, at, DEFAULT_LOG_PAGE);
-  }
-
-  /** A certificate of title (schema v1) for `licenseId`, drawn at `atBlock` (default: latest). */
-  async certificate(licenseId: bigint, options: CertificateOptions): Promise<Certificate> {
-    const title = await this.chainOfTitle(licenseId, {
-      atBlock: options.atBlock,
-      pageSize: options.pageSize,
-    });
-    return certificateFromTitle(title, options.networkName);
+    return holdingsFromLogs(this, account, at);
   }
 
   /**
-   * Checks every field of a certificate against this chain at the certificate's block, and lists
-   * what changed since. Throws a `LedgerError` for a certificate of another chain or registry.
+   * A certificate of title (schema v2) for `licenseId`, drawn at `atBlock`: by default the
+   * finalized block on public networks (a reorganisation cannot undo it) and the latest block on
+   * local chains. It names this client's deployment (`trust`): its network and currencies.
+   */
+  async certificate(licenseId: bigint, options: CertificateOptions = {}): Promise<Certificate> {
+    const provider = this.provider();
+    const wanted =
+      options.atBlock ?? (LOCAL_CHAIN_IDS.includes(Number(this.chainId)) ? "latest" : "finalized");
+    let atBlock: number | "latest" = wanted === "finalized" ? "latest" : wanted;
+    if (wanted === "finalized") {
+      const finalized = await finalizedBlock(provider);
+      if (finalized !== null) atBlock = finalized;
+    }
+    try {
+      const title = await this.chainOfTitle(licenseId, {
+        ...(atBlock === "latest" ? {} : { atBlock }),
+        ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+      });
+      return certificateFromTitle(title, this.trust);
+    } catch (error) {
+      if (
+        wanted === "finalized" &&
+        error instanceof LedgerError &&
+        error.code === "LicenseNotIssued"
+      ) {
+        throw new LedgerError(
+          "LicenseNotFinal",
+          `license ${licenseId} did not exist yet at block ${String(atBlock)}, the last block the network has finalized: wait until it is final, or draw the certificate at the latest block (a certificate that verifies as "not final" until then)`,
+          { licenseId, finalizedBlock: atBlock },
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Verifies a certificate against this client's deployment (`trust`): see `LicenseLedger.verify`
+   * for the verdicts. A certificate naming another registry or market is `not-official`.
    */
   async verifyCertificate(
-    cert: Certificate,
+    cert: AnyCertificate,
     options: VerifyOptions = {},
-  ): Promise<CertificateVerification> {
-    return verifyAgainstChain(this, cert, {
-      ...options,
-      pageSize: options.pageSize ?? DEFAULT_LOG_PAGE,
+  ): Promise<CertificateVerdict> {
+    const provider = this.provider();
+    return verifyWithTrust(
+      provider,
+      cert,
+      [this.trust],
+      (trusted) => LicenseLedger.reader(provider, trusted),
+      options,
+    );
+  }
+
+  /**
+   * Verifies a certificate (its JSON text or PDF bytes, or the parsed certificate) on `provider`
+   * against trusted deployments: by default the address books this package ships for the chain
+   * id the node reports; a trust file or an explicit list for a private deployment. Never against
+   * what the certificate says about itself. A PDF must also be exactly the drawing of the
+   * certificate it carries. Returns the verdict (`current`, `superseded`, `not-final`,
+   * `not-genuine`, `not-official`; `VERDICT_EXIT_CODES` maps each to an exit code).
+   */
+  static async verify(
+    provider: Provider,
+    input: AnyCertificate | Uint8Array | string,
+    options: TrustOptions & VerifyOptions = {},
+  ): Promise<CertificateVerdict> {
+    const { cert, pdf } = await readCertificateInput(input);
+    const chainId = (await provider.getNetwork()).chainId;
+    const trusted =
+      options.trusted ??
+      (options.trustFile !== undefined
+        ? [readTrustFile(options.trustFile)]
+        : officialDeployments(chainId, options.deploymentsDir));
+    const verdict = await verifyWithTrust(
+      provider,
+      cert,
+      trusted,
+      (t) => LicenseLedger.reader(provider, t),
+      options,
+    );
+    if (pdf !== undefined) {
+      if (cert.version === 1) {
+        verdict.pages = "unchecked";
+      } else if (await pdfShowsCertificate(pdf, cert)) {
+        verdict.pages = "checked";
+      } else {
+        verdict.pages = "differs";
+        verdict.genuine = false;
+        verdict.differences.unshift(
+          "its pages do not show the certificate it carries: the PDF is not the drawing License Ledger makes of its embedded certificate, so what a reader sees on its pages was edited or redrawn (the pages)",
+        );
+        if (verdict.verdict !== "not-official") verdict.verdict = "not-genuine";
+      }
+    }
+    return verdict;
+  }
+
+  /** The exit code of a verdict (0 current, 1 not genuine, 2 not official, 3 superseded, 4 not
+   * final). */
+  static exitCodeOf(verdict: CertificateVerdict): number {
+    return VERDICT_EXIT_CODES[verdict.verdict];
+  }
+
+  /** A reading client on a trusted deployment (no checks beyond the trust's own). */
+  static async reader(provider: Provider, trusted: TrustedDeployment): Promise<LicenseLedger> {
+    return LicenseLedger.connect(provider, {
+      registry: trusted.registry,
+      ...(trusted.market === null ? {} : { market: trusted.market }),
+      fromBlock: trusted.fromBlock,
+      trusted,
     });
   }
 
@@ -977,4 +1155,18 @@ export class LicenseLedger {
     }
     return value;
   }
+}
+
+/** Reads a certificate handed to `verify`: parsed already, JSON text, or the bytes of a PDF or
+ * of JSON. */
+async function readCertificateInput(
+  input: AnyCertificate | Uint8Array | string,
+): Promise<{ cert: AnyCertificate; pdf?: Uint8Array }> {
+  if (typeof input === "string") return { cert: certificateFromJson(input) };
+  if (input instanceof Uint8Array) {
+    const isPdf = new TextDecoder("latin1").decode(input.subarray(0, 5)) === "%PDF-";
+    if (isPdf) return { cert: await certificateFromPdf(input), pdf: input };
+    return { cert: certificateFromJson(new TextDecoder("utf-8", { fatal: false }).decode(input)) };
+  }
+  return { cert: input };
 }

@@ -1,5 +1,4 @@
 import {
-  Contract,
   ZeroAddress,
   ZeroHash,
   formatEther,
@@ -8,14 +7,13 @@ import {
   toBeHex,
   zeroPadValue,
   type Block,
-  type Log,
   type Provider,
 } from "ethers";
 
 import { LedgerError, toLedgerError } from "./errors.js";
 import type { HistoryEvent } from "./history.js";
 import type { LicenseLedger, LicenseStatusName, ProductTerms } from "./ledger.js";
-import { getLogsPaged } from "./logs.js";
+import { getLogsPaged, type ScanStats, type ScannedLog } from "./logs.js";
 
 /**
  * The chain of title of a license, rebuilt from the registry's and the market's event logs alone
@@ -126,6 +124,8 @@ export interface LicenseStateAt {
   seats: bigint;
   /** 0n for a perpetual license, else unix seconds. */
   validUntil: bigint;
+  /** How many times this license (not its split parents) changed hands. */
+  moves: bigint;
   status: LicenseStatusName;
   suspended: boolean;
   attested: boolean;
@@ -145,6 +145,22 @@ export interface ProductAt {
   controller: string;
   terms: ProductTerms;
   metadataURI: string;
+}
+
+/** How the product and its issuers came to be: who vouched for the license's origin. */
+export type ProvenanceKind =
+  | "product-registered" // ProductRegistered: details.controller, publisher, registeredBy ("publisher" | "operator")
+  | "terms-updated" // ProductTermsUpdated (before the first license)
+  | "control-handover-started" // ProductControlTransferStarted: details.controller, pendingController
+  | "control-transferred" // ProductControlTransferred: details.previousController, newController
+  | "issuer-set"; // IssuerSet: details.issuer, kind ("none" | "distributor" | "onboarder"), by (the controller then)
+
+/** One event of the product's provenance. */
+export interface ProvenanceStep extends TitlePoint {
+  kind: ProvenanceKind;
+  productId: bigint;
+  logIndex: number;
+  details: Record<string, string>;
 }
 
 /** The block a rebuild is as of. */
@@ -171,6 +187,17 @@ export interface ChainOfTitle {
   holders: HolderPeriod[];
   /** Every step, in chain order: the parents' up to the split, then the license's own. */
   steps: TitleStep[];
+  /**
+   * How the product and the issuers of this license came to be: the product's registration (by
+   * its publisher, or by an operator on a publisher's behalf), control handovers, and the grants
+   * that made this license's issuers issuers.
+   */
+  provenance: ProvenanceStep[];
+  /**
+   * The rebuilt history checked against the registry's own state at `at` (holder, status, seats,
+   * validity, move count): "checked", or why it could not be (the node keeps no state that old).
+   */
+  consistency: "checked" | string;
 }
 
 export interface ChainOfTitleOptions {
@@ -198,7 +225,7 @@ export type PointInTime = ({ block: number } | { time: number | bigint | Date })
 export async function chainOfTitle(
   ledger: LicenseLedger,
   licenseId: bigint,
-  options: ChainOfTitleOptions & { pageSize: number },
+  options: ChainOfTitleOptions,
 ): Promise<ChainOfTitle> {
   if (options.atBlock !== undefined && options.atTime !== undefined) {
     throw new LedgerError(
@@ -223,19 +250,21 @@ export async function rebuildChainOfTitle(
   ledger: LicenseLedger,
   licenseId: bigint,
   at: BlockRef,
-  pageSize: number,
+  pageSize?: number,
+  stats?: ScanStats,
 ): Promise<ChainOfTitle> {
-  const events = await ledger.history(licenseId, {
+  const { events, product: productEvents } = await ledger.historyWithProduct(licenseId, {
     fromBlock: ledger.fromBlock,
     toBlock: at.block,
-    pageSize,
+    ...(pageSize === undefined ? {} : { pageSize }),
+    ...(stats === undefined ? {} : { stats }),
   });
   if (!events.some((e) => e.licenseId === licenseId)) throw notIssued(licenseId, at.block);
 
   const lineage = lineageOf(events, licenseId);
   // Split children take serials of their parent's product.
   const productId = licenseId / SERIALS;
-  const product = await productAt(ledger, productId, at.block, pageSize);
+  const product = productFromEvents(productId, productEvents, at.block);
   const walk = walkEvents(events, [...lineage, licenseId]);
 
   const expired = walk.validUntil !== 0n && BigInt(at.timestamp) >= walk.validUntil;
@@ -245,6 +274,9 @@ export async function rebuildChainOfTitle(
     holder: walk.holder,
     seats: walk.seats,
     validUntil: walk.validUntil,
+    moves: BigInt(
+      walk.steps.filter((s) => s.kind === "transferred" && s.licenseId === licenseId).length,
+    ),
     status: walk.status,
     suspended: walk.suspended,
     attested: walk.attested,
@@ -255,6 +287,10 @@ export async function rebuildChainOfTitle(
     splittable: product.terms.splittable,
     attestationRequired: product.terms.attestationRequired,
   };
+  const issuers = new Set(
+    walk.steps.flatMap((s) => (s.kind === "issued-by" ? [s.details.issuer] : [])),
+  );
+  const consistency = await checkAgainstRegistry(ledger, license, at.block);
   return {
     licenseId,
     chainId: ledger.chainId,
@@ -266,7 +302,51 @@ export async function rebuildChainOfTitle(
     lineage,
     holders: walk.holders,
     steps: walk.steps,
+    provenance: provenanceOf(productEvents, issuers),
+    consistency,
   };
+}
+
+/**
+ * Compares the license's state rebuilt from the logs with what the registry itself stores at the
+ * block: a provider that dropped or invented logs yields a history that does not add up, and the
+ * rebuild is refused (`HistoryIncomplete`) rather than trusted. Returns "checked", or why the
+ * registry could not be asked (a node that keeps no state that old: the history is then checked
+ * again at the latest block by whoever verifies).
+ */
+async function checkAgainstRegistry(
+  ledger: LicenseLedger,
+  rebuilt: LicenseStateAt,
+  block: number,
+): Promise<string> {
+  let stored: Awaited<ReturnType<LicenseLedger["getLicense"]>>;
+  try {
+    stored = await ledger.getLicense(rebuilt.licenseId, block);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return `not checked against the registry's state at block ${block}: the node could not answer (${message})`;
+  }
+  const differences: string[] = [];
+  const compare = (what: string, logs: unknown, registry: unknown): void => {
+    if (String(logs) !== String(registry)) {
+      differences.push(
+        `${what}: the logs say ${String(logs)}, the registry says ${String(registry)}`,
+      );
+    }
+  };
+  compare("holder", rebuilt.holder, getAddress(stored.holder));
+  compare("status", rebuilt.status, stored.status);
+  compare("seats", rebuilt.seats, stored.seats);
+  compare("valid until", rebuilt.validUntil, stored.validUntil);
+  compare("moves", rebuilt.moves, stored.moves);
+  if (differences.length > 0) {
+    throw new LedgerError(
+      "HistoryIncomplete",
+      `the history the node's logs give for license ${rebuilt.licenseId} does not add up to the registry's own state at block ${block} (${differences.join("; ")}): the node or provider left out logs, so no chain of title is drawn from it; use another RPC provider`,
+      { licenseId: rebuilt.licenseId, block, differences },
+    );
+  }
+  return "checked";
 }
 
 /** License ids are `productId * 10^12 + serial`. */
@@ -415,7 +495,19 @@ function walkEvents(events: HistoryEvent[], line: bigint[]): Walk {
         });
         w.attested = true;
         break;
-      case "LicenseSold":
+      case "LicenseSold": {
+        // A sale counts only where the registry moved the license from the seller to the buyer
+        // in the same transaction (the market's transfer precedes its event).
+        const moved = w.steps.at(-1);
+        if (
+          moved?.kind !== "transferred" ||
+          moved.transaction !== point.transaction ||
+          moved.licenseId !== e.licenseId ||
+          moved.details.from !== address(a.seller) ||
+          moved.details.to !== address(a.buyer)
+        ) {
+          break;
+        }
         w.steps.push({
           ...base,
           kind: "sold",
@@ -430,6 +522,7 @@ function walkEvents(events: HistoryEvent[], line: bigint[]): Walk {
           },
         });
         break;
+      }
       case "LicenseSplit": {
         const childId = a.childId as bigint;
         const seats = a.seats as bigint;
@@ -493,38 +586,18 @@ function walkEvents(events: HistoryEvent[], line: bigint[]): Walk {
   return w;
 }
 
-/** The product as of `toBlock`, from its events (fetched by the product id as indexed topic). */
-export async function productAt(
-  ledger: LicenseLedger,
+/** The product as of `toBlock`, from its `ProductRegistered`, `ProductTermsUpdated` and
+ * `ProductControlTransferred` events (as `LicenseLedger#historyWithProduct` returns them). */
+export function productFromEvents(
   productId: bigint,
+  events: readonly HistoryEvent[],
   toBlock: number,
-  pageSize: number,
-): Promise<ProductAt> {
-  const provider = providerOf(ledger);
-  const ri = ledger.registry.interface;
-  const topics = [
-    [
-      ri.getEvent("ProductRegistered").topicHash,
-      ri.getEvent("ProductTermsUpdated").topicHash,
-      ri.getEvent("ProductControlTransferred").topicHash,
-    ],
-    zeroPadValue(toBeHex(productId), 32),
-  ];
-  const logs = await read(`reading the events of product ${productId}`, async () =>
-    getLogsPaged(
-      provider,
-      { address: await ledger.registry.getAddress(), topics },
-      ledger.fromBlock,
-      toBlock,
-      pageSize,
-    ),
-  );
+): ProductAt {
   let product: ProductAt | undefined;
-  for (const log of sortLogs(logs)) {
-    const parsed = ri.parseLog(log);
-    if (parsed === null) continue;
-    if (parsed.name === "ProductRegistered" || parsed.name === "ProductTermsUpdated") {
-      const t = parsed.args.getValue("terms") as {
+  for (const e of events) {
+    if (e.blockNumber > toBlock) break;
+    if (e.event === "ProductRegistered" || e.event === "ProductTermsUpdated") {
+      const t = e.args.terms as {
         validityDays: bigint;
         maxSeatsPerLicense: bigint;
         transferable: boolean;
@@ -532,8 +605,8 @@ export async function productAt(
         attestationRequired: boolean;
       };
       const controller =
-        parsed.name === "ProductRegistered"
-          ? getAddress(parsed.args.getValue("controller") as string)
+        e.event === "ProductRegistered"
+          ? getAddress(e.args.controller as string)
           : (product?.controller ?? ZeroAddress);
       product = {
         productId,
@@ -545,10 +618,10 @@ export async function productAt(
           splittable: t.splittable,
           attestationRequired: t.attestationRequired,
         },
-        metadataURI: parsed.args.getValue("metadataURI") as string,
+        metadataURI: e.args.metadataURI as string,
       };
-    } else if (parsed.name === "ProductControlTransferred" && product !== undefined) {
-      product.controller = getAddress(parsed.args.getValue("newController") as string);
+    } else if (e.event === "ProductControlTransferred" && product !== undefined) {
+      product.controller = getAddress(e.args.newController as string);
     }
   }
   if (product === undefined) {
@@ -559,6 +632,115 @@ export async function productAt(
     );
   }
   return product;
+}
+
+const ISSUER_KINDS = ["none", "distributor", "onboarder"] as const;
+
+/**
+ * The product's provenance from its events: registration, terms, control handovers, and the
+ * issuer grants (and removals) of the issuers in `issuers`, each with the controller that made it.
+ */
+function provenanceOf(
+  events: readonly HistoryEvent[],
+  issuers: ReadonlySet<string>,
+): ProvenanceStep[] {
+  const steps: ProvenanceStep[] = [];
+  let controller = ZeroAddress;
+  for (const e of events) {
+    const base = {
+      block: e.blockNumber,
+      timestamp: e.timestamp,
+      transaction: e.transactionHash.toLowerCase(),
+      logIndex: e.logIndex,
+      productId: BigInt(e.args.productId as bigint),
+    };
+    const a = e.args;
+    switch (e.event) {
+      case "ProductRegistered":
+        controller = getAddress(a.controller as string);
+        steps.push({
+          ...base,
+          kind: "product-registered",
+          details: {
+            controller,
+            publisher: getAddress(a.publisher as string),
+            registeredBy: a.registeredByOperator === true ? "operator" : "publisher",
+          },
+        });
+        break;
+      case "ProductTermsUpdated":
+        steps.push({ ...base, kind: "terms-updated", details: {} });
+        break;
+      case "ProductControlTransferStarted":
+        steps.push({
+          ...base,
+          kind: "control-handover-started",
+          details: {
+            controller: getAddress(a.controller as string),
+            pendingController: getAddress(a.pendingController as string),
+          },
+        });
+        break;
+      case "ProductControlTransferred":
+        controller = getAddress(a.newController as string);
+        steps.push({
+          ...base,
+          kind: "control-transferred",
+          details: {
+            previousController: getAddress(a.previousController as string),
+            newController: controller,
+          },
+        });
+        break;
+      case "IssuerSet": {
+        const issuer = getAddress(a.issuer as string);
+        if (!issuers.has(issuer)) break;
+        steps.push({
+          ...base,
+          kind: "issuer-set",
+          details: {
+            issuer,
+            kind: ISSUER_KINDS[Number(a.kind)] ?? String(a.kind),
+            by: controller,
+          },
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return steps;
+}
+
+/** A provenance step in plain words. */
+export function describeProvenance(step: ProvenanceStep): string {
+  const d = step.details;
+  let text: string;
+  switch (step.kind) {
+    case "product-registered":
+      text =
+        d.registeredBy === "operator"
+          ? `product ${step.productId} was registered by the operator ${d.controller} on behalf of the publisher ${d.publisher}`
+          : `product ${step.productId} was registered by its publisher ${d.publisher}`;
+      break;
+    case "terms-updated":
+      text = `the terms of product ${step.productId} were set before its first license`;
+      break;
+    case "control-handover-started":
+      text = `${d.controller} offered control of product ${step.productId} to ${d.pendingController}`;
+      break;
+    case "control-transferred":
+      text = `control of product ${step.productId} passed from ${d.previousController} to ${d.newController}`;
+      break;
+    case "issuer-set":
+      text =
+        d.kind === "none"
+          ? `${d.by} withdrew ${d.issuer}'s right to issue licenses of product ${step.productId}`
+          : `${d.by} made ${d.issuer} ${d.kind === "onboarder" ? "an onboarding dealer" : "a distributor"} of product ${step.productId}`;
+      break;
+  }
+  return `${text} at block ${step.block} (${formatTime(step.timestamp)}, transaction ${step.transaction})`;
 }
 
 // ------------------------------------------------------------------ point in time
@@ -572,7 +754,7 @@ export async function holderAt(
   ledger: LicenseLedger,
   licenseId: bigint,
   at: PointInTime,
-  defaultPageSize: number,
+  defaultPageSize?: number,
 ): Promise<string | undefined> {
   const provider = providerOf(ledger);
   const block = await resolvePoint(provider, at);
@@ -590,7 +772,7 @@ export async function holderAt(
       { address: await ledger.registry.getAddress(), topics },
       ledger.fromBlock,
       block,
-      at.pageSize ?? defaultPageSize,
+      at.pageSize ?? defaultPageSize ?? Number.MAX_SAFE_INTEGER,
     ),
   );
   const last = sortLogs(logs).at(-1);
@@ -606,7 +788,7 @@ export async function licensesHeldAt(
   ledger: LicenseLedger,
   account: string,
   at: PointInTime,
-  defaultPageSize: number,
+  defaultPageSize?: number,
 ): Promise<bigint[]> {
   const provider = providerOf(ledger);
   const block = await resolvePoint(provider, at);
@@ -615,14 +797,14 @@ export async function licensesHeldAt(
   const transfer = ri.getEvent("Transfer").topicHash;
   const who = zeroPadValue(getAddress(account), 32);
   const registry = await ledger.registry.getAddress();
-  const page = (topics: (string | null)[]): Promise<Log[]> =>
+  const page = (topics: (string | null)[]): Promise<ScannedLog[]> =>
     read(`reading the transfers of ${account}`, () =>
       getLogsPaged(
         provider,
         { address: registry, topics },
         ledger.fromBlock,
         block,
-        at.pageSize ?? defaultPageSize,
+        at.pageSize ?? defaultPageSize ?? Number.MAX_SAFE_INTEGER,
       ),
     );
   const logs = [...(await page([transfer, null, who])), ...(await page([transfer, who]))];
@@ -682,7 +864,7 @@ export function formatAmount(currency: string, amount: bigint, currencies?: Curr
   if (currency === ZeroAddress) return `${formatEther(amount)} ETH`;
   const known = currencies?.get(getAddress(currency));
   return known === undefined
-    ? `${amount} units of the token ${currency}`
+    ? `${amount} base units of the unrecognised token ${getAddress(currency)}`
     : `${formatUnits(amount, known.decimals)} ${known.symbol}`;
 }
 
@@ -752,27 +934,21 @@ export function describeStep(step: TitleStep, currencies?: CurrencyNames): strin
   return `${text} at block ${step.block} (${formatTime(step.timestamp)})`;
 }
 
-/** Symbols and decimals of the ERC-20 currencies the steps' sales were paid in (skipping any
- * token that does not answer). */
-export async function currencyNames(
-  provider: Provider,
+/**
+ * The recognised currencies among the steps' sales: those the trusted address book lists for the
+ * network (`recognised`). A token's own `symbol()` is never asked: anyone can deploy a token that
+ * calls itself USDC, so any other token is stated as an unrecognised token with raw units.
+ */
+export function currencyNames(
   steps: readonly TitleStep[],
-): Promise<CurrencyNames> {
+  recognised: CurrencyNames = new Map(),
+): CurrencyNames {
   const names = new Map<string, { symbol: string; decimals: number }>();
   for (const step of steps) {
     if (step.kind !== "sold" || step.details.currency === ZeroAddress) continue;
     const token = getAddress(step.details.currency);
-    if (names.has(token)) continue;
-    const erc20 = new Contract(
-      token,
-      ["function symbol() view returns (string)", "function decimals() view returns (uint8)"],
-      provider,
-    ) as Contract & { symbol(): Promise<string>; decimals(): Promise<bigint> };
-    try {
-      names.set(token, { symbol: await erc20.symbol(), decimals: Number(await erc20.decimals()) });
-    } catch {
-      // Not a token that names itself: the amount is stated in raw units.
-    }
+    const known = recognised.get(token);
+    if (known !== undefined) names.set(token, known);
   }
   return names;
 }
@@ -842,7 +1018,7 @@ function topicAddress(topic: string | undefined): string {
   return getAddress(`0x${(topic ?? ZeroHash).slice(-40)}`);
 }
 
-function sortLogs(logs: Log[]): Log[] {
+function sortLogs<T extends ScannedLog>(logs: T[]): T[] {
   return [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
 }
 

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect } from "chai";
+import { keccak256 } from "ethers";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 
 import {
@@ -152,7 +153,14 @@ describe("tasks: chain of title and certificates", function () {
       expect(run.stdout).to.contain("status      active, valid\n");
       expect(run.stdout).to.contain(`holder      ${f.buyer.address}\n`);
       expect(run.stdout).to.contain("history     4 holders, 8 steps\n");
-      expect(run.stdout).to.contain(`check it    npx hardhat license:verify ${out} --network `);
+      expect(run.stdout).to.contain(
+        `check it    npx -y @license-ledger/sdk verify ${out} --rpc http://127.0.0.1:8545 --trust deployments/chain-31337.json\n`,
+      );
+      expect(run.stdout).to.match(
+        new RegExp(
+          `\nlink        web\\+licenseledger:verify\\?chain=31337&registry=0x[0-9a-fA-F]{40}&license=${f.resold}&block=${latest}&blockHash=0x[0-9a-f]{64}\n`,
+        ),
+      );
 
       const pdf = readFileSync(out);
       expect(await renderPages(pdf, 40)).to.have.length(2);
@@ -197,24 +205,33 @@ describe("tasks: chain of title and certificates", function () {
   });
 
   describe("license:verify", function () {
-    it("says an untouched PDF is valid as of its block, then what changed since", async function () {
+    it("says an untouched PDF is current, then superseded (exit code 3) once the license changes", async function () {
       const f = await setup();
       const file = await writeCertificate(f, "resold.pdf");
       const block = (await certificateFromPdf(readFileSync(file))).drawnAt.block;
-      const untouched = await runTask("license:verify", { file });
-      expect(untouched.exitCode, untouched.stderr).to.equal(undefined);
+      const untouched = await runTask("license:verify", { ...f.common, file });
+      expect(untouched.exitCode, untouched.stdout + untouched.stderr).to.equal(0);
       expect(untouched.stdout).to.contain(
-        `verdict      valid as of block ${block}: every field matches the chain\n`,
+        `verdict      CURRENT: genuine, and nothing has changed since block ${block} (the chain is at block ${block})\n`,
       );
       expect(untouched.stdout).to.contain(
-        `since then   nothing has changed (the chain is at block ${block})\n`,
+        `checked      registry ${f.common.registry}, market ${f.common.market} of chain-31337, trusted from the --registry and --market options; no code hash recorded, so their code was not checked\n`,
+      );
+      expect(untouched.stdout).to.contain(
+        "pages        the PDF's pages are the drawing of the certificate it carries\n",
       );
 
       await f.registry.connect(f.arbiter).suspend(f.resold, EVIDENCE);
-      const later = await runTask("license:verify", { file, json: true });
-      expect(later.exitCode).to.equal(undefined);
-      const doc = jsonOf<{ valid: boolean; differences: string[]; changedSince: string[] }>(later);
-      expect(doc.valid).to.equal(true);
+      const later = await runTask("license:verify", { ...f.common, file, json: true });
+      expect(later.exitCode).to.equal(3);
+      const doc = jsonOf<{
+        verdict: string;
+        genuine: boolean;
+        current: boolean;
+        differences: string[];
+        changedSince: string[];
+      }>(later);
+      expect(doc).to.include({ verdict: "superseded", genuine: true, current: false });
       expect(doc.differences).to.deep.equal([]);
       expect(doc.changedSince).to.have.length(1);
       expect(doc.changedSince[0]).to.contain(
@@ -222,16 +239,16 @@ describe("tasks: chain of title and certificates", function () {
       );
     });
 
-    it("connects through the network's address book when it records the certificate's contracts", async function () {
+    it("trusts the network's address book, and finds a certificate of another registry not official (exit code 2)", async function () {
       const f = await setup();
-      const file = await writeCertificate(f, "resold.pdf");
       const deployed = await f.registry.deploymentTransaction()?.wait();
-      const record = (address: string) => ({
+      const record = async (address: string) => ({
         address,
         deploymentTx: deployed?.hash ?? "",
         block: deployed?.blockNumber ?? 0,
         commit: "test",
         constructorArgs: [],
+        codeHash: keccak256(await ethers.provider.getCode(address)),
       });
       const dir = tempDir();
       writeFile(
@@ -242,14 +259,40 @@ describe("tasks: chain of title and certificates", function () {
           network: connection.networkName,
           chainId: 31337,
           contracts: {
-            LicenseRegistry: record(f.common.registry),
-            LicenseMarket: record(f.common.market),
+            LicenseRegistry: await record(f.common.registry),
+            LicenseMarket: await record(f.common.market),
           },
         }),
       );
-      const run = await runTask("license:verify", { file, deploymentsDir: dir });
-      expect(run.exitCode, run.stdout + run.stderr).to.equal(undefined);
-      expect(run.stdout).to.match(/verdict +valid as of block \d+/);
+      const out = join(tempDir(), "resold.pdf");
+      const drawn = await runTask("license:certificate", {
+        deploymentsDir: dir,
+        license: f.resold,
+        out,
+      });
+      expect(drawn.exitCode, drawn.stderr).to.equal(undefined);
+      const run = await runTask("license:verify", { file: out, deploymentsDir: dir });
+      expect(run.exitCode, run.stdout + run.stderr).to.equal(0);
+      expect(run.stdout).to.match(/verdict +CURRENT: genuine/);
+      expect(run.stdout).to.contain("their code is the code recorded at deployment");
+
+      // The same certificate checked against a book that names another registry: not official.
+      const lookAlike = tempDir();
+      writeFile(
+        lookAlike,
+        `${connection.networkName}.json`,
+        JSON.stringify({
+          version: 1,
+          network: connection.networkName,
+          chainId: 31337,
+          contracts: { LicenseRegistry: await record(f.common.market) },
+        }),
+      );
+      const other = await runTask("license:verify", { file: out, deploymentsDir: lookAlike });
+      expect(other.exitCode).to.equal(2);
+      expect(other.stdout).to.contain(
+        `verdict      NOT OFFICIAL: not the official License Ledger of ${connection.networkName}\n`,
+      );
     });
 
     it("reports each difference of an edited JSON file in plain words, with exit code 1", async function () {
@@ -259,10 +302,10 @@ describe("tasks: chain of title and certificates", function () {
       cert.license.seats = "400";
       cert.holders[3]!.holder = f.stranger.address;
       writeFileSync(file, certificateToJson(cert));
-      const run = await runTask("license:verify", { file });
+      const run = await runTask("license:verify", { ...f.common, file });
       expect(run.exitCode).to.equal(1);
       expect(run.stdout).to.contain(
-        `verdict      NOT valid: 2 differences from the chain at block ${cert.drawnAt.block}\n`,
+        `verdict      NOT GENUINE: 2 differences from the chain at block ${cert.drawnAt.block}\n`,
       );
       expect(run.stdout).to.contain(
         "  - the license: the certificate says the license carries this many seats: 400, the chain says 40 (license.seats)\n",
@@ -283,7 +326,7 @@ describe("tasks: chain of title and certificates", function () {
       const run = await runTask("license:verify", { file: plain });
       expect(run.exitCode).to.equal(1);
       expect(run.stderr).to.contain(
-        "Error: the PDF holds no License Ledger certificate (no certificate.json attachment and no LicenseLedgerCertificate entry): it was not made by license:certificate\n",
+        "Error: the PDF holds no License Ledger certificate (no certificate.json attachment): it was not made by License Ledger\n",
       );
       const truncated = join(dir, "truncated.json");
       writeFileSync(truncated, '{"schema": "license-ledger-certificate", "vers');

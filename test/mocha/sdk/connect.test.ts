@@ -197,11 +197,28 @@ describe("LicenseLedger.connect", function () {
     it("refuses JSON that is not a deployment record", async function () {
       const f = await loadFixture(sdkFixture);
       const dir = tempDir();
-      for (const [name, content] of [
-        ["no-registry", { version: 1, network: "x", chainId: 31337, contracts: {} }],
-        ["string-chain", { ...(await recordOf(f, "x")), chainId: "31337" }],
-        ["array", [1, 2, 3]],
-        ["number", 31337],
+      for (const [name, content, reason] of [
+        [
+          "no-registry",
+          { version: 1, network: "x", chainId: 31337, contracts: {} },
+          "no registry address",
+        ],
+        ["string-chain", { ...(await recordOf(f, "x")), chainId: "31337" }, "no chain id"],
+        ["array", [1, 2, 3], "not a JSON object"],
+        ["number", 31337, "not a JSON object"],
+        [
+          "bad-hash",
+          {
+            ...(await recordOf(f, "x")),
+            contracts: {
+              LicenseRegistry: {
+                ...(await recordOf(f, "x")).contracts.LicenseRegistry,
+                codeHash: "0x12",
+              },
+            },
+          },
+          "a code hash is not 32 bytes of hex",
+        ],
       ] as const) {
         const path = writeRecord(dir, name, JSON.stringify(content));
         const error = await ledgerErrorOf(
@@ -210,7 +227,7 @@ describe("LicenseLedger.connect", function () {
           "UnknownDeployment",
         );
         expect(error.message, name).to.equal(
-          `${path} is not a License Ledger deployment record (no chain id or registry address)`,
+          `${path} is not a License Ledger deployment record (${reason})`,
         );
       }
     });
@@ -225,7 +242,7 @@ describe("LicenseLedger.connect", function () {
         "UnknownDeployment",
       );
       expect(error.message).to.equal(
-        `${path} is not a License Ledger deployment record (no chain id or registry address)`,
+        `${path} is not a License Ledger deployment record (not a JSON object)`,
       );
     });
 

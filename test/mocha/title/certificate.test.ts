@@ -181,20 +181,17 @@ describe("certificates of title", function () {
   beforeEach(async function () {
     f = await loadFixture(certificateFixture);
     // Drawn at the revocation; the chain has moved on since (so "block + 1" exists).
-    cert = await f.ledgers.stranger.certificate(f.child, {
-      atBlock: f.revoked,
-      networkName: NETWORK,
-    });
+    cert = await f.ledgers.stranger.certificate(f.child, { atBlock: f.revoked });
   });
 
   describe("drawing", function () {
-    it("tells the license's whole chain of title in schema v1", async function () {
+    it("tells the license's whole chain of title in schema v2", async function () {
       const title = await f.ledgers.stranger.chainOfTitle(f.child, {
         atBlock: cert.drawnAt.block,
       });
       const block = (await f.ledgers.stranger.runner.provider!.getBlock(cert.drawnAt.block))!;
       expect(cert.schema).to.equal("license-ledger-certificate");
-      expect(cert.version).to.equal(1);
+      expect(cert.version).to.equal(2);
       expect(cert.network).to.deep.equal({ name: NETWORK, chainId: 31337 });
       expect(cert.registry).to.equal(f.registryAddress);
       expect(cert.market).to.equal(f.marketAddress);
@@ -209,6 +206,7 @@ describe("certificates of title", function () {
         productId: "1",
         seats: "15",
         validUntil: "0",
+        moves: "4",
         status: "revoked",
         suspended: false,
         attested: false,
@@ -275,15 +273,29 @@ describe("certificates of title", function () {
       expect(cert.steps[8]).to.include({ basis: RULING });
       expect(cert.steps[19]).to.include({ basis: REFUND });
       expect(cert.steps[19]!.details).to.deep.equal({ by: f.publisher.address, reasonCode: "2" });
+      expect(cert.provenance.map((p) => [p.kind, p.details])).to.deep.equal([
+        [
+          "product-registered",
+          {
+            controller: f.publisher.address,
+            publisher: f.publisher.address,
+            registeredBy: "publisher",
+          },
+        ],
+        ["issuer-set", { issuer: f.dealer.address, kind: "onboarder", by: f.publisher.address }],
+      ]);
+      expect(cert.currencies).to.deep.equal([
+        { address: await f.usdc.getAddress(), symbol: "mUSDC", decimals: 6 },
+      ]);
       expect(cert.verification).to.deep.equal({
-        command: `npx hardhat license:verify <file> --network ${NETWORK}`,
-        url: null,
+        command: `npx -y @license-ledger/sdk verify <file> --rpc http://127.0.0.1:8545 --trust deployments/${NETWORK}.json`,
+        url: `web+licenseledger:verify?chain=31337&registry=${f.registryAddress}&license=${f.child}&block=${cert.drawnAt.block}&blockHash=${cert.drawnAt.blockHash}`,
       });
     });
 
     it("writes canonical JSON (schema order, 2-space indent) and reads it back unchanged", function () {
       const json = certificateToJson(cert);
-      expect(json.startsWith('{\n  "schema": "license-ledger-certificate",\n  "version": 1,\n')).to
+      expect(json.startsWith('{\n  "schema": "license-ledger-certificate",\n  "version": 2,\n')).to
         .be.true;
       expect(json.endsWith("}\n")).to.be.true;
       expect(certificateFromJson(json)).to.deep.equal(cert);
@@ -297,14 +309,28 @@ describe("certificates of title", function () {
   });
 
   describe("verifying", function () {
-    it("finds a certificate drawn from the chain valid, with no differences", async function () {
-      expect(await f.ledgers.stranger.verifyCertificate(cert)).to.deep.equal({
-        valid: true,
-        differences: [],
-        changedSince: [],
+    it("finds a certificate drawn from the chain genuine and current, naming what it checked", async function () {
+      const result = await f.ledgers.stranger.verifyCertificate(cert);
+      expect(result).to.include({
+        verdict: "current",
+        official: true,
+        genuine: true,
+        current: true,
+        final: true,
+        schemaVersion: 2,
+      });
+      expect(result.differences).to.deep.equal([]);
+      expect(result.changedSince).to.deep.equal([]);
+      expect(result.checked).to.deep.equal({
+        network: NETWORK,
+        chainId: "31337",
+        registry: f.registryAddress,
+        market: f.marketAddress,
+        trustSource: "the test fixture's address book",
+        codeChecked: true,
       });
       const fromJson = certificateFromJson(certificateToJson(cert));
-      expect((await f.ledgers.buyer.verifyCertificate(fromJson)).valid).to.equal(true);
+      expect((await f.ledgers.buyer.verifyCertificate(fromJson)).verdict).to.equal("current");
     });
 
     it("reports every field changed, one at a time, naming the field", async function () {
@@ -312,17 +338,22 @@ describe("certificates of title", function () {
       expect(all.length).to.be.above(250);
       for (const [path, value] of all) {
         const forged = withField(cert, path, changed(path, value));
-        if (path === "network.chainId" || path === "registry") {
-          const error = await ledgerErrorOf(
+        if (path === "network.chainId") {
+          await ledgerErrorOf(
             f.ledgers.stranger.verifyCertificate(forged),
             LedgerError,
-            path === "registry" ? "CertificateWrongRegistry" : "CertificateWrongChain",
+            "CertificateWrongChain",
           );
-          expect(error.message, path).to.include(`(its ${path})`);
           continue;
         }
         const result = await f.ledgers.stranger.verifyCertificate(forged);
-        expect(result.valid, `${path} changed`).to.equal(false);
+        if (path === "registry" || path === "market") {
+          expect(result.verdict, `${path} changed`).to.equal("not-official");
+          expect(result.notOfficial.join(" "), path).to.include(`the official ${path} is`);
+          continue;
+        }
+        expect(result.verdict, `${path} changed`).to.equal("not-genuine");
+        expect(result.genuine, `${path} changed`).to.equal(false);
         const names = result.differences.flatMap(named);
         expect(
           names.some((n) => n === path || n.startsWith(`${path}.`) || n.startsWith(`${path}[`)),
@@ -355,7 +386,7 @@ describe("certificates of title", function () {
     it("reports a step or a holder left out, and a step or a field added", async function () {
       const withoutStep = { ...cert, steps: cert.steps.filter((_, i) => i !== 7) };
       const left = await f.ledgers.stranger.verifyCertificate(withoutStep);
-      expect(left.valid).to.equal(false);
+      expect(left.verdict).to.equal("not-genuine");
       expect(left.differences).to.deep.equal([
         `the certificate leaves out what the chain records at steps[7]: the step "suspended of license ${f.child} at block ${cert.steps[7]!.block}: by ${f.publisher.address}" (steps[7])`,
       ]);
@@ -373,6 +404,23 @@ describe("certificates of title", function () {
       ]);
     });
 
+    it("reports a repeated step, and holders reversed or repeated (the certificate as a whole)", async function () {
+      const sold = cert.steps.findIndex((s) => s.kind === "sold");
+      const repeated = {
+        ...cert,
+        steps: [...cert.steps.slice(0, sold + 1), cert.steps[sold]!, ...cert.steps.slice(sold + 1)],
+      };
+      const twice = await f.ledgers.stranger.verifyCertificate(repeated);
+      expect(twice.verdict).to.equal("not-genuine");
+      expect(twice.differences.join("\n")).to.match(/does not record/);
+      const reversed = { ...cert, holders: [...cert.holders].reverse() };
+      expect((await f.ledgers.stranger.verifyCertificate(reversed)).verdict).to.equal(
+        "not-genuine",
+      );
+      const doubled = { ...cert, holders: [...cert.holders.slice(1), cert.holders[1]!].reverse() };
+      expect((await f.ledgers.stranger.verifyCertificate(doubled)).verdict).to.equal("not-genuine");
+    });
+
     it("reports an address written without its checksum", async function () {
       const lower = withField(cert, "registry", f.registryAddress.toLowerCase());
       expect((await f.ledgers.stranger.verifyCertificate(lower)).differences).to.deep.equal([
@@ -380,26 +428,19 @@ describe("certificates of title", function () {
       ]);
     });
 
-    it("checks the network's name against the verifier's when it gives one", async function () {
-      const result = await f.ledgers.stranger.verifyCertificate(cert, { networkName: "sepolia" });
-      expect(result.valid).to.equal(false);
-      expect(result.differences.flatMap(named)).to.deep.equal([
-        "network.name",
-        "verification.command",
-      ]);
-      const same = await f.ledgers.stranger.verifyCertificate(cert, { networkName: NETWORK });
-      expect(same.valid).to.equal(true);
+    it("takes the network's name from the address book, never from the certificate", async function () {
+      const renamed = withField(cert, "network.name", "mainnet");
+      const result = await f.ledgers.stranger.verifyCertificate(renamed);
+      expect(result.verdict).to.equal("not-genuine");
+      expect(result.differences.flatMap(named)).to.deep.equal(["network.name"]);
     });
 
-    it("finds a certificate drawn at an earlier block valid, and says what changed since", async function () {
-      const old = await f.ledgers.buyer.certificate(f.child, {
-        atBlock: f.earlier,
-        networkName: NETWORK,
-      });
+    it("finds a certificate drawn at an earlier block genuine but superseded, and says what changed since", async function () {
+      const old = await f.ledgers.buyer.certificate(f.child, { atBlock: f.earlier });
       expect(old.license.status).to.equal("active");
       expect(old.holders.at(-1)!.holder).to.equal(f.dealer.address);
       const result = await f.ledgers.stranger.verifyCertificate(old);
-      expect(result.valid).to.equal(true);
+      expect(result).to.include({ verdict: "superseded", genuine: true, current: false });
       expect(result.differences).to.deep.equal([]);
       const now = await f.ledgers.stranger.chainOfTitle(f.child);
       const at = (i: number): string => {
@@ -416,12 +457,9 @@ describe("certificates of title", function () {
         `${since}: ${child} was revoked by ${f.publisher.address} for fraud (evidence ${REFUND}) ${at(19)}`,
       ]);
 
-      const first = await f.ledgers.stranger.certificate(f.child, {
-        atBlock: f.firstSale,
-        networkName: NETWORK,
-      });
+      const first = await f.ledgers.stranger.certificate(f.child, { atBlock: f.firstSale });
       const sinceFirst = await f.ledgers.stranger.verifyCertificate(first);
-      expect(sinceFirst.valid).to.equal(true);
+      expect(sinceFirst.verdict).to.equal("superseded");
       expect(sinceFirst.changedSince).to.include(
         `since block ${f.firstSale}: ${child} was sold by ${f.buyer.address} to ${f.dealer.address} for 500.0 mUSDC (the buyer paid 500.0 mUSDC, of which 12.5 mUSDC market fee) ${at(13)}`,
       );
@@ -435,22 +473,20 @@ describe("certificates of title", function () {
         "CertificateWrongChain",
       );
       expect(error.message).to.equal(
-        "this certificate is for chain 1 (its network.chainId), but the ledger is connected to chain 31337: verify it on a connection to chain 1",
+        "this certificate is for chain 1 (its network.chainId), but the node is chain 31337: verify it with an RPC URL of chain 1",
       );
     });
 
-    it("refuses a certificate for another registry", async function () {
-      const other = await f.otherLedger.certificate(f.otherLicense, { networkName: NETWORK });
-      expect((await f.otherLedger.verifyCertificate(other)).valid).to.equal(true);
+    it("finds a certificate of a look-alike registry not official, whatever it says", async function () {
+      const other = await f.otherLedger.certificate(f.otherLicense);
+      expect((await f.otherLedger.verifyCertificate(other)).verdict).to.equal("current");
       const otherRegistry = await f.otherLedger.registry.getAddress();
-      const error = await ledgerErrorOf(
-        f.ledgers.stranger.verifyCertificate(other),
-        LedgerError,
-        "CertificateWrongRegistry",
-      );
-      expect(error.message).to.equal(
-        `this certificate is for the registry at ${otherRegistry} (its registry), but the ledger is connected to the registry at ${f.registryAddress}: verify it against the registry it names`,
-      );
+      const result = await f.ledgers.stranger.verifyCertificate(other);
+      expect(result).to.include({ verdict: "not-official", official: false, genuine: false });
+      expect(result.notOfficial).to.deep.equal([
+        `not the official License Ledger of ${NETWORK}: the certificate names the registry ${otherRegistry}, but the official registry is ${f.registryAddress} (the test fixture's address book)`,
+      ]);
+      expect(result.checked.registry).to.equal(f.registryAddress);
     });
   });
 
@@ -482,10 +518,10 @@ describe("certificates of title", function () {
       expect(refusal('{"schema": "something-else"}').message).to.equal(
         'this is not a License Ledger certificate: its "schema" is "something-else", not "license-ledger-certificate"',
       );
-      const version = refusal(edited((j) => (j.version = 2)));
+      const version = refusal(edited((j) => (j.version = 3)));
       expect(version.code).to.equal("CertificateVersionUnsupported");
       expect(version.message).to.equal(
-        "the certificate is of schema version 2, but this software reads version 1: use a License Ledger release that reads it",
+        "the certificate is of schema version 3, but this software reads versions 1 and 2: use a License Ledger release that reads it",
       );
     });
 

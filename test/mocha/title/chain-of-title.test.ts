@@ -157,6 +157,7 @@ describe("chain of title: rebuilt from the logs alone", function () {
           holder: view.holder,
           seats: view.seats,
           validUntil: view.validUntil,
+          moves: view.moves,
           status: LICENSE_STATUSES[Number(view.status)],
           suspended: view.suspended,
           attested: view.attested,

@@ -648,6 +648,13 @@ export function expectedTitle(m: Moment, licenseId: bigint, publisher: string) {
       holder: l.holder,
       seats: l.seats,
       validUntil: l.validUntil,
+      // Moves of this license itself (not its parents'): the registry's own count is checked
+      // against it in "agrees with the registry's own getLicense".
+      moves: BigInt(
+        expectedSteps(m.licenses, licenseId).filter(
+          (s) => s.kind === "transferred" && s.licenseId === licenseId,
+        ).length,
+      ),
       status: l.status,
       suspended: l.suspended,
       attested: l.attested,
