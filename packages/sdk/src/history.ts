@@ -2,7 +2,14 @@ import { Interface, ZeroAddress, getAddress, toBeHex, zeroPadValue, type Provide
 
 import { LicenseMarket__factory, LicenseRegistry__factory } from "./contracts/index.js";
 import { LedgerError, toLedgerError } from "./errors.js";
-import { blockTimes, chainOrder, scanLogs, type ScanStats, type ScannedLog } from "./logs.js";
+import {
+  blockTimes,
+  chainOrder,
+  requestsFor,
+  scanLogs,
+  type ScanStats,
+  type ScannedLog,
+} from "./logs.js";
 
 /** One recorded step of a license's life, decoded from one event log. */
 export interface HistoryEvent {
@@ -77,7 +84,7 @@ export interface ScanRange {
 }
 
 /** Receipts fetched at once when looking for a license's transfers. */
-const RECEIPT_CONCURRENCY = 8;
+const RECEIPT_CONCURRENCY = 16;
 
 /**
  * The events of one license and its product, from the logs alone, in one scan of the block range:
@@ -85,8 +92,10 @@ const RECEIPT_CONCURRENCY = 8;
  * license id or the product id. The `Transfer`s (whose license id is the third topic) come from
  * the receipts of the transactions that scan found, and, for a transfer in a transaction of its
  * own, from a scan of the few blocks between the release it relied on and the license's next
- * event: every move needs a release since the last one, so no transfer can hide elsewhere. A split
- * child's birth (`LicenseSplit`, where the child is the second topic) takes one more scan.
+ * event: every move needs a release since the last one, so no transfer can hide elsewhere. When
+ * a long history has more transactions than a second scan of the range takes requests, that scan
+ * replaces the receipts. A split child's birth (`LicenseSplit`, where the child is the second
+ * topic) takes one more scan.
  */
 export async function scanLicense(
   provider: Provider,
@@ -139,63 +148,20 @@ export async function scanLicense(
     mine.push(...births.filter(isRegistry));
   }
 
-  // Transfers in the transactions found (issuance, release-and-transfer, sales, split births).
-  const transfers: ScannedLog[] = [];
+  // The license's transfers (the license id is their third topic): from the receipts of the
+  // transactions found, and the short windows after releases, or, when that would take more
+  // requests than one more scan of the range (a long history on a provider without a tight range
+  // limit), from that scan.
   const txs = [...new Set(mine.map((log) => log.transactionHash))];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < txs.length) {
-      const hash = txs[next++]!;
-      if (range.stats !== undefined) range.stats.requests += 1;
-      const receipt = await provider.getTransactionReceipt(hash);
-      if (receipt === null) {
-        throw new LedgerError(
-          "RpcAnswerMalformed",
-          `the node returned a log of transaction ${hash} but no receipt for it`,
-          { transaction: hash },
+  const transferFilter = { address: registry, topics: [TRANSFER, null, null, word(licenseId)] };
+  const transfers =
+    requestsFor(provider, range.fromBlock, range.toBlock) <= txs.length
+      ? (await scan(transferFilter, range.fromBlock, range.toBlock)).filter((log) =>
+          isTransferOf(log, registry, licenseId),
+        )
+      : await transfersByReceipts(provider, registry, licenseId, mine, txs, range, (from, to) =>
+          scan(transferFilter, from, to),
         );
-      }
-      for (const log of receipt.logs) {
-        if (isTransferOf(log, registry, licenseId)) {
-          transfers.push({
-            address: log.address,
-            topics: log.topics,
-            data: log.data,
-            blockNumber: log.blockNumber,
-            blockHash: log.blockHash,
-            transactionHash: log.transactionHash,
-            index: log.index,
-          });
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(RECEIPT_CONCURRENCY, txs.length) }, worker));
-
-  // Transfers in transactions of their own: between a release with no move in its transaction
-  // and the license's next event (or the end of the range).
-  const ordered = chainOrder([...mine, ...transfers]);
-  for (let i = 0; i < ordered.length; i++) {
-    const release = ordered[i]!;
-    if (release.topics[0] !== LICENSE_RELEASED) continue;
-    const later = ordered.slice(i + 1);
-    if (
-      later.some(
-        (log) => log.topics[0] === TRANSFER && log.transactionHash === release.transactionHash,
-      )
-    ) {
-      continue;
-    }
-    const until = later.find((log) => log.transactionHash !== release.transactionHash);
-    if (until?.topics[0] === TRANSFER) continue;
-    const end = until?.blockNumber ?? range.toBlock;
-    const window = await scan(
-      { address: registry, topics: [TRANSFER, null, null, word(licenseId)] },
-      release.blockNumber,
-      end,
-    );
-    transfers.push(...window.filter((log) => isTransferOf(log, registry, licenseId)));
-  }
 
   const all = chainOrder([...mine, ...transfers, ...productLogs]);
   const known = new Map<number, number>();
@@ -232,6 +198,69 @@ export async function scanLicense(
     (PRODUCT_TOPICS.includes(log.topics[0] ?? "") ? product : events).push(event);
   }
   return { events, product };
+}
+
+/** The license's transfers from the receipts of `txs`, and from scans of the windows between a
+ * release with no transfer in its transaction and the license's next event. */
+async function transfersByReceipts(
+  provider: Provider,
+  registry: string,
+  licenseId: bigint,
+  mine: readonly ScannedLog[],
+  txs: readonly string[],
+  range: ScanRange,
+  scanWindow: (from: number, to: number) => Promise<ScannedLog[]>,
+): Promise<ScannedLog[]> {
+  const transfers: ScannedLog[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < txs.length) {
+      const hash = txs[next++]!;
+      if (range.stats !== undefined) range.stats.requests += 1;
+      const receipt = await provider.getTransactionReceipt(hash);
+      if (receipt === null) {
+        throw new LedgerError(
+          "RpcAnswerMalformed",
+          `the node returned a log of transaction ${hash} but no receipt for it`,
+          { transaction: hash },
+        );
+      }
+      for (const log of receipt.logs) {
+        if (isTransferOf(log, registry, licenseId)) {
+          transfers.push({
+            address: log.address,
+            topics: log.topics,
+            data: log.data,
+            blockNumber: log.blockNumber,
+            blockHash: log.blockHash,
+            transactionHash: log.transactionHash,
+            index: log.index,
+          });
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RECEIPT_CONCURRENCY, txs.length) }, worker));
+  // Every move needs a release since the last one, so a transfer in a transaction of its own
+  // lies between a release and the license's next event.
+  const ordered = chainOrder([...mine, ...transfers]);
+  for (let i = 0; i < ordered.length; i++) {
+    const release = ordered[i]!;
+    if (release.topics[0] !== LICENSE_RELEASED) continue;
+    const later = ordered.slice(i + 1);
+    if (
+      later.some(
+        (log) => log.topics[0] === TRANSFER && log.transactionHash === release.transactionHash,
+      )
+    ) {
+      continue;
+    }
+    const until = later.find((log) => log.transactionHash !== release.transactionHash);
+    if (until?.topics[0] === TRANSFER) continue;
+    const window = await scanWindow(release.blockNumber, until?.blockNumber ?? range.toBlock);
+    transfers.push(...window.filter((log) => isTransferOf(log, registry, licenseId)));
+  }
+  return transfers;
 }
 
 function isTransferOf(

@@ -132,6 +132,16 @@ export async function scanLogs(
   return logs;
 }
 
+/**
+ * How many requests a scan of `[fromBlock, toBlock]` would take on `provider`, from what earlier
+ * scans learned of its range limit (1 when none was seen).
+ */
+export function requestsFor(provider: Provider, fromBlock: number, toBlock: number): number {
+  const cap = limitsOf.get(provider)?.rangeCap;
+  const blocks = Math.max(0, toBlock - fromBlock + 1);
+  return cap === undefined ? 1 : Math.ceil(blocks / cap);
+}
+
 /** A provider's refusal read as a page size to try next, or undefined when the refusal is not
  * about the size of the request (a network failure, a bad filter): then the scan fails. */
 export function limitHint(
@@ -298,7 +308,7 @@ export async function blockTimes(
   provider: Provider,
   blocks: Iterable<number>,
   known: Map<number, number> = new Map(),
-  concurrency = 8,
+  concurrency = 16,
 ): Promise<Map<number, number>> {
   const missing = [...new Set(blocks)].filter((b) => !known.has(b));
   let next = 0;

@@ -205,8 +205,10 @@ export interface ChainOfTitleOptions {
   atBlock?: number;
   /** ...or a time (unix seconds or a Date): the last block at or before it. */
   atTime?: number | bigint | Date;
-  /** Blocks per `eth_getLogs` request (default `DEFAULT_LOG_PAGE`). */
+  /** First page size of the log scans (default: what the provider allows). */
   pageSize?: number;
+  /** Adds the rebuild's requests to this counter. */
+  stats?: ScanStats;
 }
 
 /** A point in time: a block, or a time (unix seconds or a Date) resolved to the last block at or
@@ -242,7 +244,13 @@ export async function chainOfTitle(
     block =
       options.atBlock ?? (await read("reading the latest block", () => provider.getBlockNumber()));
   }
-  return rebuildChainOfTitle(ledger, licenseId, await blockRef(provider, block), options.pageSize);
+  return rebuildChainOfTitle(
+    ledger,
+    licenseId,
+    await blockRef(provider, block),
+    options.pageSize,
+    options.stats,
+  );
 }
 
 /** The chain of title of `licenseId` as of the block `at` (already resolved). */
