@@ -155,7 +155,7 @@ export async function scanLicense(
   const txs = [...new Set(mine.map((log) => log.transactionHash))];
   const transferFilter = { address: registry, topics: [TRANSFER, null, null, word(licenseId)] };
   const transfers =
-    requestsFor(provider, range.fromBlock, range.toBlock) <= txs.length
+    2 * requestsFor(provider, range.fromBlock, range.toBlock) <= txs.length
       ? (await scan(transferFilter, range.fromBlock, range.toBlock)).filter((log) =>
           isTransferOf(log, registry, licenseId),
         )

@@ -100,12 +100,13 @@ export async function scanLogs(
       logs.push(...(await getLogs(provider, filter, start, end)));
       start = end + 1;
       streak += 1;
+      // Remember the size that worked; grow (within this scan) after a run of successes.
+      limits.pageSize = size;
       const cap = limits.rangeCap ?? Number.MAX_SAFE_INTEGER;
       if (streak >= GROW_AFTER && size < cap) {
         size = Math.min(size * 2, cap);
         streak = 0;
       }
-      limits.pageSize = size;
     } catch (error) {
       if (options.stats !== undefined) options.stats.refusals += 1;
       streak = 0;
@@ -133,13 +134,14 @@ export async function scanLogs(
 }
 
 /**
- * How many requests a scan of `[fromBlock, toBlock]` would take on `provider`, from what earlier
- * scans learned of its range limit (1 when none was seen).
+ * How many requests a scan of `[fromBlock, toBlock]` would take on `provider`, from the page size
+ * earlier scans settled on (1 when none was needed).
  */
 export function requestsFor(provider: Provider, fromBlock: number, toBlock: number): number {
-  const cap = limitsOf.get(provider)?.rangeCap;
+  const limits = limitsOf.get(provider);
+  const page = limits?.rangeCap ?? limits?.pageSize;
   const blocks = Math.max(0, toBlock - fromBlock + 1);
-  return cap === undefined ? 1 : Math.ceil(blocks / cap);
+  return page === undefined ? 1 : Math.max(1, Math.ceil(blocks / page));
 }
 
 /** A provider's refusal read as a page size to try next, or undefined when the refusal is not

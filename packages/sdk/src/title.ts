@@ -298,7 +298,7 @@ export async function rebuildChainOfTitle(
   const issuers = new Set(
     walk.steps.flatMap((s) => (s.kind === "issued-by" ? [s.details.issuer] : [])),
   );
-  const consistency = await checkAgainstRegistry(ledger, license, at.block);
+  const consistency = await checkAgainstRegistry(ledger, license, walk.steps, at.block);
   return {
     licenseId,
     chainId: ledger.chainId,
@@ -325,8 +325,19 @@ export async function rebuildChainOfTitle(
 async function checkAgainstRegistry(
   ledger: LicenseLedger,
   rebuilt: LicenseStateAt,
+  steps: readonly TitleStep[],
   block: number,
 ): Promise<string> {
+  // The registry moves no license without a declaration recorded since it last moved: a
+  // transfer the logs show without one means the logs of that release are missing.
+  const undeclared = steps.find((s) => s.kind === "transferred" && s.basis === null);
+  if (undeclared !== undefined) {
+    throw new LedgerError(
+      "HistoryIncomplete",
+      `the history the node's logs give for license ${rebuilt.licenseId} has a transfer with no declaration before it (block ${undeclared.block}, transaction ${undeclared.transaction}), which the registry never allows: the node or provider left out logs, so no chain of title is drawn from it; use another RPC provider`,
+      { licenseId: rebuilt.licenseId, block, transaction: undeclared.transaction },
+    );
+  }
   let stored: Awaited<ReturnType<LicenseLedger["getLicense"]>>;
   try {
     stored = await ledger.getLicense(rebuilt.licenseId, block);
