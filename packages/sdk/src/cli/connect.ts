@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync } from "node:fs";
 
 import {
@@ -197,7 +198,7 @@ export function readTrustFile(path: string): DeploymentRecord {
   }
   return {
     ...(record as DeploymentRecord),
-    network: typeof record.network === "string" ? record.network : `chain ${record.chainId}`,
+    network: typeof record.network === "string" ? record.network : basename(path, ".json"),
   };
 }
 
