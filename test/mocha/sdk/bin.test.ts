@@ -327,6 +327,50 @@ describe("license-ledger bin (built, on the system's Node)", function () {
     });
   });
 
+  it("never repeats credentials given in the RPC URL", async function () {
+    const port = await closedPort();
+    const run = await bin([
+      "show",
+      license,
+      "--rpc",
+      `https://dealer:s3cret@127.0.0.1:${port}/v3/key`,
+      "--registry",
+      registry,
+    ]);
+    expect(run.code).to.equal(1);
+    expect(refusal(run).sentence).to.equal(
+      `Error: cannot reach the node at https://127.0.0.1:${port}/v3/key: check the URL (--rpc or LICENSE_LEDGER_RPC) and that the node is running`,
+    );
+    expect(run.stderr).to.not.contain("s3cret");
+  });
+
+  it("gives up on a node that does not answer after --timeout seconds, and says so", async function () {
+    const silent = createServer(() => {
+      // Accepts the connection and never answers.
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const started = Date.now();
+    const run = await bin([
+      "show",
+      license,
+      "--rpc",
+      url,
+      "--registry",
+      registry,
+      "--timeout",
+      "1",
+    ]);
+    const elapsed = Date.now() - started;
+    silent.close();
+    expect(run.code).to.equal(1);
+    expect(refusal(run)).to.deep.equal({
+      sentence: `Error: the node at ${url} did not answer within 1 s: check the URL, or allow longer with --timeout <seconds>`,
+      underlying: "no answer within 1 s",
+    });
+    expect(elapsed, "ms until the bin gave up").to.be.below(10_000);
+  });
+
   it("with --json, a refusal is one JSON document on stdout as well", async function () {
     const run = await bin(["show", "first", "--json", "--rpc", rpc, "--registry", registry]);
     expect(run.code).to.equal(1);

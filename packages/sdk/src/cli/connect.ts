@@ -260,11 +260,20 @@ async function chainIdOf(request: FetchRequest, shown: string): Promise<bigint> 
     response.assertOk();
     payload = response.bodyJson as typeof payload;
   } catch (error) {
+    const line = firstLine(error);
+    if (line.startsWith("no answer within")) {
+      throw new LedgerError(
+        "RpcTimeout",
+        `the node at ${shown} did not answer within ${request.timeout / 1000} s: check the URL, or allow longer with --timeout <seconds>`,
+        { rpc: shown, timeoutSeconds: request.timeout / 1000 },
+        { cause: new Error(line) },
+      );
+    }
     throw new LedgerError(
       "RpcUnreachable",
       `cannot reach the node at ${shown}: check the URL (--rpc or ${RPC_ENV}) and that the node is running`,
       { rpc: shown },
-      { cause: new Error(firstLine(error)) },
+      { cause: new Error(line) },
     );
   }
   if (typeof payload?.result !== "string" || !/^0x[0-9a-fA-F]+$/.test(payload.result)) {
@@ -336,7 +345,14 @@ export async function connectCli(
   if (options.trust !== undefined) book = readTrustFile(options.trust);
 
   const shown = displayUrl(rpcText);
+  // Credentials in the URL (https://user:key@host/) go into an Authorization header: fetch()
+  // refuses URLs that carry them, and no message should repeat them.
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = "";
+  url.password = "";
   const request = new FetchRequest(url.toString());
+  if (user !== "" || password !== "") request.setCredentials(user, password);
   request.timeout = timeoutMs;
   request.getUrlFunc = boundedGetUrl(timeoutMs);
   const chainId = await chainIdOf(request, shown);
