@@ -1,3 +1,4 @@
+import { LedgerError } from "../errors.js";
 import { blockAtTime, providerOf } from "../title.js";
 import type { LicenseLedger } from "../ledger.js";
 import { UsageError, parseAddress, parseMoment, type Moment } from "./args.js";
@@ -34,12 +35,20 @@ export async function heldByReport(
   const { account, at } = query;
   const provider = providerOf(ledger);
   // A time is resolved here (the SDK would do the same) so the answer can name its block.
-  const block =
-    at === undefined
-      ? await provider.getBlockNumber()
-      : "block" in at
-        ? at.block
-        : await blockAtTime(provider, at.time);
+  let block: number;
+  if (at === undefined || "block" in at) {
+    const latest = await provider.getBlockNumber();
+    block = at?.block ?? latest;
+    if (block > latest) {
+      throw new LedgerError(
+        "BlockNotMined",
+        `block ${block} has not been mined yet: the chain is at block ${latest}`,
+        { block, latest },
+      );
+    }
+  } else {
+    block = await blockAtTime(provider, at.time);
+  }
   const licenses = block < 0 ? [] : await ledger.licensesHeldAt(account, { block });
   const when =
     at === undefined
