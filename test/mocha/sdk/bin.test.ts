@@ -13,6 +13,7 @@ import {
   LicenseRegistry__factory,
   ROLES,
 } from "@license-ledger/sdk";
+import { shippedNetworks } from "@license-ledger/sdk/cli";
 import { ADMIN_DELAY, VOLUME_TERMS, licenseIdOf } from "../../helpers/constants.js";
 import {
   ROOT,
@@ -32,6 +33,8 @@ const KEYS = [
 ] as const;
 const BIN = join(ROOT, "packages/sdk/dist/cli/main.js");
 const LICENSE_KEY = "BIN-TEST-0001";
+/** The address books the package ships (none until the first public deployment). */
+const SHIPPED = shippedNetworks(join(ROOT, "packages/sdk/deployments")).join(", ") || "none";
 
 /** Runs the built bin with the system's Node, as a dealer without this repository would. */
 function bin(args: readonly string[], env: Record<string, string> = {}): Promise<ProcessRun> {
@@ -255,13 +258,13 @@ describe("license-ledger bin (built, on the system's Node)", function () {
       [
         ["show", license, "--rpc", rpc, "--network", "atlantis"],
         {},
-        'Error: this package knows no network "atlantis" (it ships address books for: none): for a private deployment give --trust <address book.json>, or --registry <address>',
+        `Error: this package knows no network "atlantis" (it ships address books for: ${SHIPPED}): for a private deployment give --trust <address book.json>, or --registry <address>`,
         undefined,
       ],
       [
         ["show", license, "--rpc", rpc],
         {},
-        `Error: this package ships no address book for chain 31337, the chain of ${rpc} (it has: none): name the registry with --registry <address>, or give its address book with --trust <file.json>`,
+        `Error: this package ships no address book for chain 31337, the chain of ${rpc} (it has: ${SHIPPED}): name the registry with --registry <address>, or give its address book with --trust <file.json>`,
         undefined,
       ],
       [
