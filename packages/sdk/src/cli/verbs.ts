@@ -1,0 +1,9 @@
+import { heldByVerb } from "./held-by.js";
+import { showVerb } from "./show.js";
+import type { Verb } from "./verb.js";
+
+/**
+ * The bin's verbs, in the order `help` lists them. A new verb is one module in this folder that
+ * exports a `Verb` (see `verb.ts`; `show.ts` is the model), and one line here.
+ */
+export const VERBS: readonly Verb[] = [showVerb, heldByVerb];
