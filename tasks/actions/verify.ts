@@ -1,13 +1,9 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import {
-  LicenseLedger,
-  MAX_CERTIFICATE_PDF_BYTES,
-  VERDICT_EXIT_CODES,
   deploymentPath,
-  describeVerdict,
   readDeploymentFile,
   readTrustFile,
   trustAddresses,
@@ -15,24 +11,14 @@ import {
   officialDeployments,
   type TrustedDeployment,
 } from "@license-ledger/sdk";
-import { REPO_DEPLOYMENTS_DIR, action, connectOrExplain, fail, type CommonArgs } from "./common.js";
+import { readCertificateFile, verifyReport } from "@license-ledger/sdk/cli";
+import { REPO_DEPLOYMENTS_DIR, action, connectOrExplain, type CommonArgs } from "./common.js";
 import { printResult } from "./format.js";
 import { shownPath } from "./inputs.js";
 
 export interface VerifyArgs extends CommonArgs {
   file: string;
   trust: string | undefined;
-}
-
-/** The certificate file's bytes, refused when missing or larger than any certificate. */
-export function readCertificateBytes(path: string): Uint8Array {
-  if (!existsSync(path)) fail(`the certificate file ${path} does not exist`);
-  if (statSync(path).size > MAX_CERTIFICATE_PDF_BYTES) {
-    fail(
-      `${path} is larger than ${MAX_CERTIFICATE_PDF_BYTES / 1024 / 1024} MiB: no License Ledger certificate is that large, so it is refused`,
-    );
-  }
-  return new Uint8Array(readFileSync(path));
 }
 
 /**
@@ -77,13 +63,17 @@ function trustedDeployments(
  * 3 superseded, 4 not final.
  */
 export default action(async function verify(args: VerifyArgs, hre: HardhatRuntimeEnvironment) {
-  const bytes = readCertificateBytes(args.file);
+  const bytes = readCertificateFile(args.file);
   const connection = await connectOrExplain(hre);
   const provider = connection.ethers.provider;
   const { chainId } = await provider.getNetwork();
   const trusted = trustedDeployments(args, connection.networkName, chainId);
-  const verdict = await LicenseLedger.verify(provider, bytes, { trusted });
-  const file = shownPath(args.file);
-  process.exitCode = VERDICT_EXIT_CODES[verdict.verdict];
-  return printResult(args.json, { file, ...verdict }, () => describeVerdict(verdict, file));
+  const { doc, lines, exitCode } = await verifyReport(
+    provider,
+    bytes,
+    trusted,
+    shownPath(args.file),
+  );
+  process.exitCode = exitCode;
+  return printResult(args.json, doc, () => lines);
 });

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { isAddress } from "ethers";
@@ -109,7 +109,11 @@ export function readDeploymentFile(path: string, network?: string): DeploymentRe
       args,
     );
   }
-  return record as DeploymentRecord;
+  const named = record as DeploymentRecord;
+  // A trust file may leave the network's name out: its file name stands in.
+  return typeof named.network === "string"
+    ? named
+    : { ...named, network: network ?? basename(path, ".json") };
 }
 
 const HASH = /^0x[0-9a-fA-F]{64}$/;
@@ -123,7 +127,9 @@ function deploymentProblem(record: unknown): string | undefined {
   if (typeof r.chainId !== "number" || !Number.isSafeInteger(r.chainId) || r.chainId <= 0) {
     return "no chain id";
   }
-  if (typeof r.network !== "string" || r.network === "") return "no network name";
+  if (r.network !== undefined && (typeof r.network !== "string" || r.network === "")) {
+    return "its network name is not a name";
+  }
   const registry = r.contracts?.LicenseRegistry;
   if (typeof registry?.address !== "string" || !isAddress(registry.address)) {
     return "no registry address";

@@ -335,7 +335,7 @@ describe("tasks: chain of title and certificates", function () {
       expect(bad.stderr).to.contain("Error: the certificate is not valid JSON");
       const missing = await runTask("license:verify", { file: join(dir, "nothing.pdf") });
       expect(missing.stderr).to.contain(
-        `Error: the certificate file ${join(dir, "nothing.pdf")} does not exist\n`,
+        `Error: the certificate file ${join(dir, "nothing.pdf")} does not exist or cannot be read\n`,
       );
     });
   });

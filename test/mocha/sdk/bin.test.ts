@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 
@@ -122,8 +122,11 @@ describe("license-ledger bin (built, on the system's Node)", function () {
     const help = await bin(["help"]);
     expect(help.code).to.equal(0);
     expect(help.stdout).to.contain("license-ledger 0.2.0: read License Ledger licenses");
-    expect(help.stdout).to.match(/\n {2}show {5}Shows a license/);
-    expect(help.stdout).to.match(/\n {2}held-by {2}Lists the licenses an account held/);
+    expect(help.stdout).to.match(/\n {2}show {9}Shows a license/);
+    expect(help.stdout).to.match(/\n {2}history {6}Shows a license's chain of title/);
+    expect(help.stdout).to.match(/\n {2}certificate {2}Writes a license's certificate/);
+    expect(help.stdout).to.match(/\n {2}verify {7}Checks a certificate/);
+    expect(help.stdout).to.match(/\n {2}held-by {6}Lists the licenses an account held/);
     const verbHelp = await bin(["show", "--help"]);
     expect(verbHelp.stdout).to.contain(
       "Usage: license-ledger show <license> --rpc <url> [options]",
@@ -228,6 +231,41 @@ describe("license-ledger bin (built, on the system's Node)", function () {
     );
   });
 
+  it("history, certificate and verify: the chain of title, a PDF and its verdict, with its exit code", async function () {
+    const where = ["--rpc", rpc, "--registry", registry, "--market", market];
+    const history = await bin(["history", license, ...where]);
+    expect(history.code, history.stderr).to.equal(0);
+    expect(history.stdout).to.include(`holder   ${buyer}\n`);
+    expect(history.stdout).to.include("origin (who vouched for it)\n");
+    expect(history.stdout).to.match(/ sold +0x[0-9a-f]{64}\n/);
+
+    const pdf = join(tempDir(), "certificate.pdf");
+    const drawn = await bin(["certificate", license, "--out", pdf, ...where]);
+    expect(drawn.code, drawn.stderr).to.equal(0);
+    expect(drawn.stdout).to.match(/^wrote +\S+ \(PDF, \d pages?, [\d.]+ kB\)\n/);
+    const verified = await bin(["verify", pdf, ...where]);
+    expect(verified.code, verified.stdout + verified.stderr).to.equal(0);
+    expect(verified.stdout).to.match(/\nverdict +CURRENT: genuine/);
+    expect(verified.stdout).to.include("trusted from the --registry and --market options");
+
+    // Checked against a deployment that is not the one the certificate names: exit code 2.
+    const other = await bin(["verify", pdf, "--rpc", rpc, "--registry", market]);
+    expect(other.code).to.equal(2);
+    expect(other.stdout).to.include("NOT OFFICIAL: not the official License Ledger of chain-31337");
+
+    // An edited JSON certificate: exit code 1, the field named.
+    const json = join(tempDir(), "certificate.json");
+    expect((await bin(["certificate", license, "--out", json, ...where])).code).to.equal(0);
+    const edited = JSON.parse(readFileSync(json, "utf8")) as { license: { seats: string } };
+    edited.license.seats = "400";
+    writeFileSync(json, JSON.stringify(edited));
+    const forged = await bin(["verify", json, ...where, "--json"]);
+    expect(forged.code).to.equal(1);
+    const doc = JSON.parse(forged.stdout) as { verdict: string; differences: string[] };
+    expect(doc.verdict).to.equal("not-genuine");
+    expect(doc.differences.join("\n")).to.include("(license.seats)");
+  });
+
   it("refuses with a sentence, the underlying error and exit code 1", async function () {
     const where = ["--rpc", rpc, "--registry", registry];
     const bad = `http://127.0.0.1:${await closedPort()}`;
@@ -316,9 +354,9 @@ describe("license-ledger bin (built, on the system's Node)", function () {
         undefined,
       ],
       [
-        ["history", license, ...where],
+        ["transfer", license, ...where],
         {},
-        "Error: unknown verb 'history': the verbs are show, held-by (see `license-ledger help`)",
+        "Error: unknown verb 'transfer': the verbs are show, history, certificate, verify, held-by (see `license-ledger help`)",
         undefined,
       ],
       [

@@ -313,6 +313,62 @@ describe("the SDK package from the outside (npm pack, npm install, plain Node)",
       "npx license-ledger held-by",
     );
     expect(JSON.parse(held.stdout)).to.deep.include({ count: 1, licenses: [report.licenseId] });
+
+    // A court clerk's two commands: draw the certificate (a PDF), then verify it.
+    const trust = join(dir, "devnet.json");
+    writeFileSync(
+      trust,
+      JSON.stringify({
+        version: 1,
+        network: "devnet",
+        chainId: 31337,
+        contracts: {
+          LicenseRegistry: {
+            address: report.registry,
+            deploymentTx: "",
+            block: 0,
+            commit: "",
+            constructorArgs: [],
+          },
+          LicenseMarket: {
+            address: report.market,
+            deploymentTx: "",
+            block: 0,
+            commit: "",
+            constructorArgs: [],
+          },
+        },
+      }),
+    );
+    const pdf = join(dir, "certificate.pdf");
+    const drawn = ok(
+      await runProcess(
+        "npx",
+        [
+          "--no",
+          "license-ledger",
+          "certificate",
+          report.licenseId,
+          "--out",
+          pdf,
+          "--rpc",
+          rpc,
+          "--trust",
+          trust,
+        ],
+        { cwd: dir, env },
+      ),
+      "npx license-ledger certificate",
+    );
+    expect(drawn.stdout).to.match(/^wrote +\S+certificate\.pdf \(PDF, \d pages?, [\d.]+ kB\)\n/);
+    const verified = await runProcess(
+      "npx",
+      ["--no", "license-ledger", "verify", pdf, "--rpc", rpc, "--trust", trust],
+      { cwd: dir, env },
+    );
+    expect(verified.code, verified.stdout + verified.stderr).to.equal(0);
+    expect(verified.stdout).to.match(/verdict +CURRENT: genuine/);
+    expect(verified.stdout).to.include(`trusted from the trust file ${trust}`);
   });
 
   it("type-checks a TypeScript consumer against the shipped .d.ts (nodenext)", async function () {

@@ -14,6 +14,7 @@ import {
   DEFAULT_DEPLOYMENTS_DIR,
   deploymentPath,
   loadDeployment,
+  readDeploymentFile,
   type DeploymentRecord,
 } from "../deployments.js";
 import { LedgerError } from "../errors.js";
@@ -173,33 +174,11 @@ export function readBoundedFile(path: string, max: number, what: string): string
 
 /**
  * A private deployment's address book (`--trust <file.json>`): the format of the package's
- * `deployments/<network>.json` (see `DeploymentRecord`), at most `MAX_ADDRESS_BOOK_BYTES`.
+ * `deployments/<network>.json` (see `DeploymentRecord`), checked and bounded by
+ * `readDeploymentFile`.
  */
-export function readTrustFile(path: string): DeploymentRecord {
-  const text = readBoundedFile(path, MAX_ADDRESS_BOOK_BYTES, "the trust file");
-  let record: Partial<DeploymentRecord> | null;
-  try {
-    record = JSON.parse(text) as Partial<DeploymentRecord> | null;
-  } catch (error) {
-    throw new UsageError(`the trust file ${path} is not valid JSON`, { path }, error);
-  }
-  const registry = record?.contracts?.LicenseRegistry?.address;
-  const market = record?.contracts?.LicenseMarket?.address;
-  if (
-    typeof record?.chainId !== "number" ||
-    typeof registry !== "string" ||
-    !isAddress(registry) ||
-    (market !== undefined && (typeof market !== "string" || !isAddress(market)))
-  ) {
-    throw new UsageError(
-      `the trust file ${path} is not a License Ledger address book: it needs "chainId" and "contracts": { "LicenseRegistry": { "address": "0x..." } } (as in the package's deployments/<network>.json)`,
-      { path },
-    );
-  }
-  return {
-    ...(record as DeploymentRecord),
-    network: typeof record.network === "string" ? record.network : basename(path, ".json"),
-  };
+export function readTrustBook(path: string): DeploymentRecord {
+  return readDeploymentFile(path);
 }
 
 /** The address books this package ships: deployments/<network>.json, by network name. */
@@ -342,7 +321,7 @@ export async function connectCli(
   // The trust anchor is read before the network is asked anything.
   let book: DeploymentRecord | undefined;
   if (options.network !== undefined) book = shippedBook(options.network, dir);
-  if (options.trust !== undefined) book = readTrustFile(options.trust);
+  if (options.trust !== undefined) book = readTrustBook(options.trust);
 
   const shown = displayUrl(rpcText);
   // Credentials in the URL (https://user:key@host/) go into an Authorization header: fetch()
@@ -371,8 +350,19 @@ export async function connectCli(
     const ledger = await LicenseLedger.connect(
       provider,
       registry !== undefined
-        ? { registry, ...(market === undefined ? {} : { market }) }
-        : { deployment: book, ...(market === undefined ? {} : { market }) },
+        ? {
+            registry,
+            ...(market === undefined ? {} : { market }),
+            trustSource: "the --registry and --market options",
+          }
+        : {
+            deployment: book!,
+            ...(market === undefined ? {} : { market }),
+            trustSource:
+              options.trust !== undefined
+                ? `the trust file ${options.trust}`
+                : `the address book ${book!.network}.json shipped with @license-ledger/sdk`,
+          },
     );
     return {
       ledger,

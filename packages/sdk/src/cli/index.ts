@@ -7,8 +7,11 @@
 export * from "./args.js";
 export * from "./connect.js";
 export * from "./format.js";
+export * from "./certificate.js";
 export * from "./held-by.js";
+export * from "./history.js";
 export * from "./show.js";
+export * from "./verify.js";
 export type * from "./verb.js";
 export { stringOption } from "./verb.js";
 export { VERBS } from "./verbs.js";
