@@ -8,6 +8,7 @@ import {
   LedgerError,
   LicenseLedger,
   VERDICT_EXIT_CODES,
+  certificateAsV1,
   certificateFromPdf,
   certificatePdf,
   certificateToJson,
@@ -148,6 +149,41 @@ describe("certificate verification, attacked", function () {
       const title = await reader.chainOfTitle(f.resold);
       expect(title.steps.filter((s) => s.kind === "sold")).to.deep.equal([]);
       expect(title.license.holder).to.equal(f.buyer.address);
+    });
+  });
+
+  describe("fresh, superseded, not final; version 1", function () {
+    it("a certificate of a block the network has not finalized is not final (exit code 4)", async function () {
+      const f = await loadFixture(resoldLicenseFixture);
+      const cert = await f.ledger.certificate(f.resold);
+      const target = ethers.provider;
+      // The node reports an older finalized block, as a public network does for recent blocks.
+      const unfinalized = new Proxy(target, {
+        get(t, property) {
+          if (property === "getBlock") {
+            return (tag: unknown) =>
+              tag === "finalized" ? t.getBlock(cert.drawnAt.block - 1) : t.getBlock(tag as number);
+          }
+          const value = Reflect.get(t, property, t) as unknown;
+          return typeof value === "function" ? (value as () => unknown).bind(t) : value;
+        },
+      });
+      const verdict = await LicenseLedger.verify(unfinalized, cert, { trusted: [f.ledger.trust] });
+      expect(verdict).to.include({ verdict: "not-final", genuine: true, final: false });
+      expect(verdict.finalizedBlock).to.equal(cert.drawnAt.block - 1);
+      expect(VERDICT_EXIT_CODES[verdict.verdict]).to.equal(4);
+    });
+
+    it("a version 1 certificate still verifies, and says it is version 1", async function () {
+      const f = await loadFixture(resoldLicenseFixture);
+      const v1 = certificateAsV1(await f.ledger.certificate(f.resold));
+      const json = certificateToJson(v1);
+      expect(json).to.include('"version": 1');
+      expect(json).not.to.include('"paid"');
+      const verdict = await verify(json, [f.ledger.trust]);
+      expect(verdict).to.include({ verdict: "current", schemaVersion: 1 });
+      const edited = { ...v1, license: { ...v1.license, seats: "400" } };
+      expect((await verify(edited, [f.ledger.trust])).verdict).to.equal("not-genuine");
     });
   });
 
