@@ -1,6 +1,11 @@
 import { getAddress, type Provider } from "ethers";
 
-import { certificateAsV1, certificateFromTitle, certificateToJson } from "./certificate.js";
+import {
+  LOCAL_CHAIN_IDS,
+  certificateAsV1,
+  certificateFromTitle,
+  certificateToJson,
+} from "./certificate.js";
 import type { AnyCertificate, Certificate } from "./certificate-types.js";
 import { LedgerError, toLedgerError } from "./errors.js";
 import type { LicenseLedger } from "./ledger.js";
@@ -240,11 +245,18 @@ export async function verifyWithTrust(
   return verdict;
 }
 
-/** The network's finalized block, or null when the node does not report one. */
+/**
+ * The network's finalized block, or null when the node does not report one. A local development
+ * chain (chain ids 31337 and 1337) whose node calls only its genesis block finalized (Hardhat,
+ * anvil: nothing finalizes there) reports none either.
+ */
 export async function finalizedBlock(provider: Provider): Promise<number | null> {
   try {
+    const { chainId } = await provider.getNetwork();
+    const local = LOCAL_CHAIN_IDS.includes(Number(chainId));
     const block = await provider.getBlock("finalized");
-    return block === null ? null : block.number;
+    if (block === null || (local && block.number === 0)) return null;
+    return block.number;
   } catch {
     return null;
   }
