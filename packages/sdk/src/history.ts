@@ -5,6 +5,7 @@ import { LedgerError, toLedgerError } from "./errors.js";
 import {
   blockTimes,
   chainOrder,
+  fromEthers,
   requestsFor,
   scanLogs,
   type ScanStats,
@@ -226,17 +227,7 @@ async function transfersByReceipts(
         );
       }
       for (const log of receipt.logs) {
-        if (isTransferOf(log, registry, licenseId)) {
-          transfers.push({
-            address: log.address,
-            topics: log.topics,
-            data: log.data,
-            blockNumber: log.blockNumber,
-            blockHash: log.blockHash,
-            transactionHash: log.transactionHash,
-            index: log.index,
-          });
-        }
+        if (isTransferOf(log, registry, licenseId)) transfers.push(fromEthers(log));
       }
     }
   };

@@ -277,7 +277,8 @@ function fromRaw(log: RawLog): ScannedLog {
   return scanned;
 }
 
-function fromEthers(log: Log): ScannedLog {
+/** An ethers `Log` (of `getLogs` or a receipt) as the scans return logs. */
+export function fromEthers(log: Log): ScannedLog {
   return {
     address: log.address,
     topics: log.topics,
