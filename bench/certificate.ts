@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 
-import { id } from "ethers";
+import { JsonRpcProvider, Wallet, id } from "ethers";
 import { network } from "hardhat";
 
 import {
@@ -18,6 +18,7 @@ import {
   certificateToJson,
   scanStats,
 } from "@license-ledger/sdk";
+import { startRpcProxy } from "../test/helpers/rpc-proxy.js";
 
 const MOVES = Number(process.env.LL_CERT_MOVES ?? 1_000);
 const RESULTS_DIR = "bench/results";
@@ -84,6 +85,62 @@ started = Date.now();
 await ethers.provider.getLogs({ address: addresses.registry, fromBlock: 0, toBlock: "latest" });
 const logsMs = Date.now() - started;
 
+// One license with one step on a 2,000,000-block chain, through a provider that caps eth_getLogs
+// at 2,000 blocks (answering as Alchemy does) and one that caps results at 10,000.
+const LONG_CHAIN = Number(process.env.LL_CERT_CHAIN ?? 2_000_000);
+const server = await network.createServer("default", "127.0.0.1", 0);
+const { address: host, port } = await server.listen();
+const upstream = `http://${host}:${port}`;
+const plain = new JsonRpcProvider(upstream, undefined, { cacheTimeout: -1 });
+const owner = new Wallet(
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  plain,
+);
+const far = await new LicenseRegistry__factory(owner).deploy(
+  "License Ledger",
+  "LICENSE",
+  owner.address,
+  2n * 24n * 3600n,
+);
+await far.waitForDeployment();
+await (await far.grantRole(ROLES.PUBLISHER, owner.address)).wait();
+const farAddress = { registry: await far.getAddress() };
+const farPublisher = await LicenseLedger.connect(owner, farAddress);
+const { productId: farProduct } = await farPublisher.registerProduct(
+  {
+    validityDays: 0,
+    maxSeatsPerLicense: 10,
+    transferable: true,
+    splittable: false,
+    attestationRequired: false,
+  },
+  "ipfs://far",
+);
+const { licenseId: farLicense } = await farPublisher.issue({
+  productId: farProduct,
+  holder: owner.address,
+  seats: 1,
+});
+await plain.send("hardhat_mine", [`0x${LONG_CHAIN.toString(16)}`]);
+const capped: Record<string, { getLogs: number; requests: number; ms: number }> = {};
+for (const [mode, cap] of [
+  ["range", 2_000],
+  ["results", 10_000],
+] as const) {
+  const proxy = await startRpcProxy(upstream, mode, cap);
+  const through = await LicenseLedger.connect(
+    new JsonRpcProvider(proxy.url, undefined, { cacheTimeout: -1 }),
+    farAddress,
+  );
+  const t = Date.now();
+  const farTitle = await through.chainOfTitle(farLicense);
+  capped[mode] = { getLogs: proxy.getLogs, requests: proxy.requests, ms: Date.now() - t };
+  if (farTitle.steps.length !== 1) throw new Error("the far license's history is not one step");
+  await proxy.close();
+}
+plain.destroy();
+await server.close();
+
 const result = {
   moves: MOVES,
   steps: title.steps.length,
@@ -100,6 +157,7 @@ const result = {
   verifyJsonMs,
   verifyPdfMs,
   verdicts: [jsonVerdict.verdict, pdfVerdict.verdict],
+  longChain: { blocks: LONG_CHAIN, ...capped },
 };
 mkdirSync(RESULTS_DIR, { recursive: true });
 writeFileSync(`${RESULTS_DIR}/certificate.json`, `${JSON.stringify(result, null, 2)}\n`);
@@ -109,6 +167,7 @@ console.log(
     `rebuild        ${rebuildMs} ms (${result.perStepRebuildMs} ms per step; the logs alone: ${logsMs} ms, ${result.perStepLogsMs} ms per step), ${stats.requests} requests`,
     `certificate    JSON ${drawMs} ms (${(json.length / 1024).toFixed(0)} KiB), PDF ${pdfMs} ms (${(pdf.length / 1024).toFixed(0)} KiB)`,
     `verify         JSON ${verifyJsonMs} ms: ${jsonVerdict.verdict}; PDF ${verifyPdfMs} ms: ${pdfVerdict.verdict}`,
+    `one step on a ${LONG_CHAIN.toLocaleString("en")}-block chain: through a 2,000-block cap ${capped.range!.getLogs} eth_getLogs (${capped.range!.requests} requests, ${capped.range!.ms} ms); through a 10,000-result cap ${capped.results!.getLogs} eth_getLogs (${capped.results!.requests} requests, ${capped.results!.ms} ms)`,
     `wrote ${RESULTS_DIR}/certificate.json`,
   ].join("\n"),
 );
