@@ -288,6 +288,9 @@ function changesSince(then: ChainOfTitle, now: ChainOfTitle, trusted: TrustedDep
   return changes;
 }
 
+/** Differences listed in words at most; a forged certificate can differ everywhere. */
+const MAX_DIFFERENCES = 200;
+
 /**
  * The differences between a certificate and the one the chain gives, as a whole and in canonical
  * form: every field, list order, repeated and missing items, and fields the schema does not know.
@@ -295,7 +298,12 @@ function changesSince(then: ChainOfTitle, now: ChainOfTitle, trusted: TrustedDep
 export function compareCertificates(cert: AnyCertificate, expected: AnyCertificate): string[] {
   const diffs: Diff[] = [];
   diff(cert, expected, "", diffs);
-  const sentences = diffs.map((d) => sentence(d, cert, expected));
+  const sentences = diffs.slice(0, MAX_DIFFERENCES).map((d) => sentence(d, cert, expected));
+  if (diffs.length > MAX_DIFFERENCES) {
+    sentences.push(
+      `the certificate: and ${diffs.length - MAX_DIFFERENCES} more differences, not listed (the certificate)`,
+    );
+  }
   if (sentences.length === 0 && certificateToJson(cert) !== certificateToJson(expected)) {
     sentences.push(
       "the certificate: its canonical form differs from the one the chain gives, though no single field does (the certificate)",
@@ -402,12 +410,19 @@ function diff(cert: unknown, chain: unknown, path: string, out: Diff[]): void {
     } else {
       // Match items by identity, each chain item at most once, so one left out, added or
       // repeated is reported as such.
-      const chainKeys = chain.map(keyOf);
-      const certKeys = cert.map(keyOf);
+      // Chain items by key, in order, taken as matched (a map keeps this linear in the lists'
+      // lengths, whatever a hostile certificate lists).
+      const unmatched = new Map<string, number[]>();
+      chain.forEach((item, j) => {
+        const key = keyOf(item);
+        const list = unmatched.get(key);
+        if (list === undefined) unmatched.set(key, [j]);
+        else list.push(j);
+      });
       const matched = new Set<number>();
       cert.forEach((item, i) => {
-        const j = chainKeys.findIndex((k, at) => k === certKeys[i] && !matched.has(at));
-        if (j < 0) {
+        const j = unmatched.get(keyOf(item))?.shift();
+        if (j === undefined) {
           out.push({ path: `${path}[${i}]`, cert: item, chain: undefined, item: "extra" });
         } else {
           matched.add(j);
