@@ -227,6 +227,65 @@ describe("certificate verification, attacked (independent review)", function () 
     });
   });
 
+  describe("invented transfers (the verifier holds: the registry's move count disagrees)", function () {
+    it("a round trip of releases and transfers invented into eth_getLogs answers is refused", async function () {
+      const f = await loadFixture(resoldLicenseFixture);
+      const trust = f.ledger.trust;
+      const cert = await f.ledger.certificate(f.resold);
+      const block = await ethers.provider.getBlock(f.sales[1]!.blockNumber);
+      const productId = f.resold / 1_000_000_000_000n;
+      const fakeTx = id("a transaction the chain never saw");
+      const log = (iface: Interface, name: string, args: unknown[], index: number): RawLog => {
+        const e = iface.encodeEventLog(iface.getEvent(name)!, args);
+        return {
+          address: trust.registry.toLowerCase(),
+          topics: e.topics,
+          data: e.data,
+          blockNumber: toQuantity(block!.number),
+          blockHash: block!.hash!,
+          transactionHash: fakeTx,
+          transactionIndex: "0x5",
+          logIndex: toQuantity(index),
+          removed: false,
+        };
+      };
+      const [buyer, stranger] = [f.buyer.address, f.stranger.address];
+      const released = [
+        log(REGISTRY, "LicenseReleased", [f.resold, productId, buyer, id("d1")], 100),
+        log(REGISTRY, "LicenseReleased", [f.resold, productId, stranger, id("d2")], 102),
+      ];
+      const transfers = [
+        log(REGISTRY, "Transfer", [buyer, stranger, f.resold], 101),
+        log(REGISTRY, "Transfer", [stranger, buyer, f.resold], 103),
+      ];
+      const TRANSFER = topic(REGISTRY, "Transfer");
+      const RELEASED = topic(REGISTRY, "LicenseReleased");
+      const hostile = new HostileRpc((method, params, result) => {
+        if (method === "eth_getTransactionReceipt" && params[0] === fakeTx) {
+          return {
+            ...(result as object),
+            transactionHash: fakeTx,
+            blockHash: block!.hash,
+            blockNumber: toQuantity(block!.number),
+            logs: [released[0], transfers[0], released[1], transfers[1]],
+          };
+        }
+        if (method !== "eth_getLogs" || !Array.isArray(result)) return result;
+        const filter = params[0] as { fromBlock: string; toBlock: string; topics: unknown[] };
+        if (Number(filter.fromBlock) > block!.number || Number(filter.toBlock) < block!.number) {
+          return result;
+        }
+        const first = JSON.stringify(filter.topics[0]);
+        const extra = [
+          ...(first.includes(RELEASED) ? released : []),
+          ...(first.includes(TRANSFER) ? transfers : []),
+        ];
+        return [...(result as RawLog[]), ...extra];
+      });
+      expect(await verdictThrough(hostile, cert, trust)).to.equal("refused: HistoryIncomplete");
+    });
+  });
+
   describe("a broken RPC provider's malformed answer", function () {
     it("a log whose data is cut short is refused with a sentence (a LedgerError), not an ethers decoding error", async function () {
       const f = await loadFixture(resoldLicenseFixture);
