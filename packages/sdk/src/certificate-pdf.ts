@@ -55,7 +55,9 @@ export const CERTIFICATE_INFO_KEY = "LicenseLedgerCertificate";
 
 /** Unix seconds as `2026-11-23 18:25:06 UTC`. */
 function formatUtc(seconds: number | bigint): string {
-  const iso = new Date(Number(seconds) * 1000).toISOString();
+  const ms = Number(seconds) * 1000;
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return `unix time ${String(seconds)}`;
+  const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
@@ -127,7 +129,7 @@ export function describeCertificateStep(
   const d = step.details;
   const used = new Set<string>();
   const get = (key: string): string | undefined => {
-    const value = d[key];
+    const value = Object.hasOwn(d, key) ? d[key] : undefined;
     if (value !== undefined) used.add(key);
     return value;
   };
@@ -891,6 +893,67 @@ async function attachment(
   return undefined;
 }
 
+/** Streams a certificate PDF holds at most (a 2,000-step certificate has about 150). */
+const MAX_PDF_STREAMS = 4096;
+/** What all of a PDF's streams may inflate to, together. */
+const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+
+/** Inflates zlib `data` with a cap; undefined when it is not zlib data. Throws past the cap. */
+async function inflateCapped(data: Uint8Array, cap: number): Promise<number | undefined> {
+  const reader = new Blob([data])
+    .stream()
+    .pipeThrough(new DecompressionStream("deflate"))
+    .getReader();
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return total;
+      total += value.length;
+      if (total > cap) {
+        await reader.cancel().catch(() => undefined);
+        return Number.POSITIVE_INFINITY;
+      }
+    }
+  } catch {
+    return total === 0 ? undefined : total;
+  }
+}
+
+/**
+ * Before a PDF is parsed: every stream in it is inflated with a cap, so one that inflates to
+ * gigabytes (a deflate bomb in an object stream, which the parser would unpack while loading) is
+ * refused first. Bounded by the number of streams, the total inflated size and the time budget.
+ */
+async function refuseBombs(bytes: Uint8Array, deadline: number): Promise<void> {
+  const text = new TextDecoder("latin1").decode(bytes);
+  const starts = /stream\r?\n/g;
+  let streams = 0;
+  let inflated = 0;
+  for (let m = starts.exec(text); m !== null; m = starts.exec(text)) {
+    if (m.index >= 3 && text.slice(m.index - 3, m.index) === "end") continue;
+    const begin = m.index + m[0].length;
+    const end = text.indexOf("endstream", begin);
+    if (end < 0) break;
+    starts.lastIndex = end + 9;
+    streams += 1;
+    if (streams > MAX_PDF_STREAMS || Date.now() > deadline) {
+      throw refuse(
+        "CertificatePdfRefused",
+        `the PDF has more streams than a License Ledger certificate, or takes too long to read: it is refused`,
+      );
+    }
+    const size = await inflateCapped(bytes.subarray(begin, end), MAX_INFLATED_BYTES - inflated);
+    if (size === Number.POSITIVE_INFINITY) {
+      throw refuse(
+        "CertificateTooLarge",
+        `the PDF's streams inflate to more than ${MAX_INFLATED_BYTES / 1024 / 1024} MiB, far more than a License Ledger certificate holds: it is refused`,
+      );
+    }
+    inflated += size ?? 0;
+  }
+}
+
 /**
  * An embedded file's bytes: stored plainly or with FlateDecode (what License Ledger writes),
  * inflated with a cap, so a small stream that inflates to gigabytes is refused, not unpacked.
@@ -965,6 +1028,7 @@ export async function certificateFromPdf(bytes: Uint8Array): Promise<AnyCertific
     );
   }
   const deadline = Date.now() + PDF_TIME_BUDGET_MS;
+  await refuseBombs(bytes, deadline);
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(bytes, {

@@ -297,9 +297,10 @@ function ordered(
   const rest = Object.keys(source)
     .filter((k) => !keys.includes(k))
     .sort();
-  const out: Record<string, unknown> = {};
-  for (const key of [...keys.filter((k) => k in source), ...rest]) {
-    const child = nested[key];
+  // No prototype: a key such as "__proto__" or "valueOf" in the input stays a plain field.
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of [...keys.filter((k) => Object.hasOwn(source, k)), ...rest]) {
+    const child = Object.hasOwn(nested, key) ? nested[key] : undefined;
     out[key] = child === undefined ? source[key] : child(source[key]);
   }
   return out;
@@ -496,9 +497,15 @@ const whole = rule(
   (v) => typeof v === "number" && Number.isSafeInteger(v) && v >= 0,
   "a whole number, 0 or more",
 );
+/** Unix seconds a date can show (up to the year 275760). */
+const seconds = rule(
+  (v) => typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= 8_640_000_000_000,
+  "a time in unix seconds",
+);
+/** A uint256 in decimal: at most 78 digits. */
 const decimal = rule(
-  (v) => typeof v === "string" && /^(0|[1-9][0-9]*)$/.test(v),
-  "a whole number written as a decimal string",
+  (v) => typeof v === "string" && /^(0|[1-9][0-9]{0,77})$/.test(v),
+  "a whole number written as a decimal string (at most 78 digits)",
 );
 const address = rule(
   (v) => typeof v === "string" && isAddress(v) && getAddress(v) === v,
@@ -535,7 +542,7 @@ const list =
     }
     v.forEach((item, i) => check(item, `${path}[${i}]`, problems));
   };
-const pointShape = object({ block: whole, timestamp: whole, transaction: hash });
+const pointShape = object({ block: whole, timestamp: seconds, transaction: hash });
 const details: Check = (v, path, problems) => {
   if (!isRecord(v)) {
     problems.push(`${path} must be an object (it is ${shown(v)})`);
@@ -552,7 +559,7 @@ const checkShape = (v: unknown, version: 1 | 2, problems: string[]): void =>
     }),
     registry: address,
     market: orNull(address),
-    drawnAt: object({ block: whole, timestamp: whole, transaction: hash, blockHash: hash }),
+    drawnAt: object({ block: whole, timestamp: seconds, transaction: hash, blockHash: hash }),
     license: object({
       id: decimal,
       productId: decimal,
@@ -587,7 +594,7 @@ const checkShape = (v: unknown, version: 1 | 2, problems: string[]): void =>
               kind: oneOf(PROVENANCE_KINDS),
               productId: decimal,
               block: whole,
-              timestamp: whole,
+              timestamp: seconds,
               transaction: hash,
               logIndex: whole,
               details,
@@ -614,7 +621,7 @@ const checkShape = (v: unknown, version: 1 | 2, problems: string[]): void =>
         kind: oneOf(STEP_KINDS),
         licenseId: decimal,
         block: whole,
-        timestamp: whole,
+        timestamp: seconds,
         transaction: hash,
         logIndex: whole,
         basis: orNull(hash),

@@ -6,7 +6,6 @@ import {
   blockTimes,
   chainOrder,
   fromEthers,
-  requestsFor,
   scanLogs,
   type ScanStats,
   type ScannedLog,
@@ -93,10 +92,10 @@ const RECEIPT_CONCURRENCY = 16;
  * license id or the product id. The `Transfer`s (whose license id is the third topic) come from
  * the receipts of the transactions that scan found, and, for a transfer in a transaction of its
  * own, from a scan of the few blocks between the release it relied on and the license's next
- * event: every move needs a release since the last one, so no transfer can hide elsewhere. When
- * a long history has more transactions than a second scan of the range takes requests, that scan
- * replaces the receipts. A split child's birth (`LicenseSplit`, where the child is the second
- * topic) takes one more scan.
+ * event: every move needs a release since the last one, so no transfer can hide elsewhere. Every
+ * log used is read from its transaction's receipt, and the scan's logs must match the receipts.
+ * A split child's birth (`LicenseSplit`, where the child is the second topic) takes one more
+ * scan.
  */
 export async function scanLicense(
   provider: Provider,
@@ -126,56 +125,78 @@ export async function scanLicense(
   const isRegistry = (log: ScannedLog): boolean => sameAddress(log.address, registry);
   const isMarket = (log: ScannedLog): boolean =>
     market !== undefined && sameAddress(log.address, market);
-  // Only what the trusted registry and market emitted, with the topics they emit.
-  const own = found.filter(
-    (log) =>
-      (isRegistry(log) && LICENSE_TOPICS.includes(log.topics[0] ?? "")) ||
-      (isMarket(log) && log.topics[0] === SOLD),
-  );
-  const productLogs = found.filter(
-    (log) => isRegistry(log) && PRODUCT_TOPICS.includes(log.topics[0] ?? ""),
-  );
-  const mine = own.filter((log) => log.topics[1] === word(licenseId));
+  const topic0 = (log: ScannedLog): string => log.topics[0] ?? "";
+  const isProductLog = (log: ScannedLog): boolean =>
+    isRegistry(log) && PRODUCT_TOPICS.includes(topic0(log)) && log.topics[1] === word(productId);
+  const isLicenseLog = (log: ScannedLog): boolean =>
+    ((isRegistry(log) && LICENSE_TOPICS.includes(topic0(log))) ||
+      (isMarket(log) && topic0(log) === SOLD)) &&
+    log.topics[1] === word(licenseId);
+  const isBirth = (log: ScannedLog): boolean =>
+    isRegistry(log) && topic0(log) === LICENSE_SPLIT && log.topics[2] === word(licenseId);
+  const wanted = (log: ScannedLog): boolean =>
+    isProductLog(log) ||
+    isLicenseLog(log) ||
+    isBirth(log) ||
+    isTransferOf(log, registry, licenseId);
+  const scanned = found.filter((log) => isProductLog(log) || isLicenseLog(log));
 
   // A split child: its birth is its parent's LicenseSplit, with the child as the second topic.
-  const issued = mine.some((log) => log.topics[0] === topicOf(REGISTRY, "LicenseIssued"));
+  const issued = scanned.some((log) => topic0(log) === topicOf(REGISTRY, "LicenseIssued"));
   if (!issued) {
-    const firstOwn = mine[0]?.blockNumber ?? range.toBlock;
+    const firstOwn = scanned.find(isLicenseLog)?.blockNumber ?? range.toBlock;
     const births = await scan(
       { address: registry, topics: [LICENSE_SPLIT, null, word(licenseId)] },
       range.fromBlock,
       firstOwn,
     );
-    mine.push(...births.filter(isRegistry));
+    scanned.push(...births.filter(isBirth));
   }
 
-  // The license's transfers (the license id is their third topic): from the receipts of the
-  // transactions found, and the short windows after releases, or, when that would take more
-  // requests than one more scan of the range (a long history on a provider without a tight range
-  // limit), from that scan.
-  const txs = [...new Set(mine.map((log) => log.transactionHash))];
-  const transferFilter = { address: registry, topics: [TRANSFER, null, null, word(licenseId)] };
-  const transfers =
-    2 * requestsFor(provider, range.fromBlock, range.toBlock) <= txs.length
-      ? (await scan(transferFilter, range.fromBlock, range.toBlock)).filter((log) =>
-          isTransferOf(log, registry, licenseId),
-        )
-      : await transfersByReceipts(provider, registry, licenseId, mine, txs, range, (from, to) =>
-          scan(transferFilter, from, to),
-        );
-
-  const all = chainOrder([...mine, ...transfers, ...productLogs]);
-  const known = new Map<number, number>();
-  for (const log of all) {
-    if (log.blockTimestamp !== undefined) known.set(log.blockNumber, log.blockTimestamp);
+  // The receipts of the transactions the scan names are what counts: every log the scan gave
+  // must stand, the same, in its transaction's receipt (a provider that edits or invents logs is
+  // refused), and the receipts give the license's Transfers (its id is their third topic) and
+  // any of its logs the scan left out in those transactions.
+  const receipts = new Map<string, ScannedLog[]>();
+  await readReceipts(provider, scanned, receipts, range.stats);
+  confirmAgainstReceipts(scanned, receipts);
+  // A transfer in a transaction of its own lies between a release (every move needs one since
+  // the last) and the license's next event: those few blocks are scanned for it.
+  for (let round = 0; ; round++) {
+    const ordered = chainOrder([...receipts.values()].flat().filter(wanted));
+    const windows: [number, number][] = [];
+    for (let i = 0; i < ordered.length; i++) {
+      const release = ordered[i]!;
+      if (topic0(release) !== LICENSE_RELEASED || release.topics[1] !== word(licenseId)) continue;
+      const later = ordered.slice(i + 1);
+      const sameTx = (log: ScannedLog) => log.transactionHash === release.transactionHash;
+      if (later.some((log) => topic0(log) === TRANSFER && sameTx(log))) continue;
+      const until = later.find((log) => !sameTx(log) && !isProductLog(log));
+      if (until !== undefined && topic0(until) === TRANSFER) continue;
+      windows.push([release.blockNumber, until?.blockNumber ?? range.toBlock]);
+    }
+    const moved: ScannedLog[] = [];
+    for (const [from, to] of windows) {
+      const window = await scan(
+        { address: registry, topics: [TRANSFER, null, null, word(licenseId)] },
+        from,
+        to,
+      );
+      moved.push(
+        ...window.filter(
+          (log) => isTransferOf(log, registry, licenseId) && !receipts.has(log.transactionHash),
+        ),
+      );
+    }
+    if (moved.length === 0 || round > 64) break;
+    await readReceipts(provider, moved, receipts, range.stats);
+    confirmAgainstReceipts(moved, receipts);
   }
+
+  const all = chainOrder([...receipts.values()].flat().filter(wanted));
   let times: Map<number, number>;
   try {
-    times = await blockTimes(
-      provider,
-      all.map((log) => log.blockNumber),
-      known,
-    );
+    times = await blockTimes(provider, new Map(all.map((log) => [log.blockNumber, log.blockHash])));
   } catch (error) {
     throw toLedgerError(error, `reading the times of the blocks of license ${licenseId}`);
   }
@@ -201,57 +222,70 @@ export async function scanLicense(
   return { events, product };
 }
 
-/** The license's transfers from the receipts of `txs`, and from scans of the windows between a
- * release with no transfer in its transaction and the license's next event. */
-async function transfersByReceipts(
+/** Reads the receipts of the transactions of `logs` not read yet (a few at once), keeping their
+ * logs by transaction. */
+async function readReceipts(
   provider: Provider,
-  registry: string,
-  licenseId: bigint,
-  mine: readonly ScannedLog[],
-  txs: readonly string[],
-  range: ScanRange,
-  scanWindow: (from: number, to: number) => Promise<ScannedLog[]>,
-): Promise<ScannedLog[]> {
-  const transfers: ScannedLog[] = [];
+  logs: readonly ScannedLog[],
+  receipts: Map<string, ScannedLog[]>,
+  stats: ScanStats | undefined,
+): Promise<void> {
+  const txs = [...new Set(logs.map((log) => log.transactionHash))].filter((h) => !receipts.has(h));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < txs.length) {
       const hash = txs[next++]!;
-      if (range.stats !== undefined) range.stats.requests += 1;
-      const receipt = await provider.getTransactionReceipt(hash);
+      if (stats !== undefined) stats.requests += 1;
+      let receipt: Awaited<ReturnType<Provider["getTransactionReceipt"]>>;
+      try {
+        receipt = await provider.getTransactionReceipt(hash);
+      } catch (error) {
+        throw new LedgerError(
+          "HistoryIncomplete",
+          `the node's receipt of transaction ${hash} cannot be read (${error instanceof Error ? error.message.split("\n")[0] : String(error)}): no chain of title is drawn from an answer that does not hold together; use another RPC provider`,
+          { transaction: hash },
+          { cause: error },
+        );
+      }
       if (receipt === null) {
         throw new LedgerError(
-          "RpcAnswerMalformed",
-          `the node returned a log of transaction ${hash} but no receipt for it`,
+          "HistoryIncomplete",
+          `the node gave a log of transaction ${hash} but no receipt for it: its answers contradict each other, so no chain of title is drawn from it; use another RPC provider`,
           { transaction: hash },
         );
       }
-      for (const log of receipt.logs) {
-        if (isTransferOf(log, registry, licenseId)) transfers.push(fromEthers(log));
-      }
+      receipts.set(hash, receipt.logs.map(fromEthers));
     }
   };
   await Promise.all(Array.from({ length: Math.min(RECEIPT_CONCURRENCY, txs.length) }, worker));
-  // Every move needs a release since the last one, so a transfer in a transaction of its own
-  // lies between a release and the license's next event.
-  const ordered = chainOrder([...mine, ...transfers]);
-  for (let i = 0; i < ordered.length; i++) {
-    const release = ordered[i]!;
-    if (release.topics[0] !== LICENSE_RELEASED) continue;
-    const later = ordered.slice(i + 1);
-    if (
-      later.some(
-        (log) => log.topics[0] === TRANSFER && log.transactionHash === release.transactionHash,
-      )
-    ) {
-      continue;
+}
+
+/** Refuses a scanned log that its transaction's receipt does not hold, the same. */
+function confirmAgainstReceipts(
+  logs: readonly ScannedLog[],
+  receipts: ReadonlyMap<string, ScannedLog[]>,
+): void {
+  for (const log of logs) {
+    const same = receipts
+      .get(log.transactionHash)
+      ?.find(
+        (r) =>
+          r.index === log.index &&
+          sameAddress(r.address, log.address) &&
+          r.data.toLowerCase() === log.data.toLowerCase() &&
+          r.blockNumber === log.blockNumber &&
+          r.blockHash.toLowerCase() === log.blockHash.toLowerCase() &&
+          r.topics.length === log.topics.length &&
+          r.topics.every((t, i) => t.toLowerCase() === (log.topics[i] ?? "").toLowerCase()),
+      );
+    if (same === undefined) {
+      throw new LedgerError(
+        "HistoryIncomplete",
+        `the node's logs contradict its own receipts (log ${log.index} of transaction ${log.transactionHash} is not in its receipt as the logs give it): it edited or invented logs, so no chain of title is drawn from it; use another RPC provider`,
+        { transaction: log.transactionHash, logIndex: log.index },
+      );
     }
-    const until = later.find((log) => log.transactionHash !== release.transactionHash);
-    if (until?.topics[0] === TRANSFER) continue;
-    const window = await scanWindow(release.blockNumber, until?.blockNumber ?? range.toBlock);
-    transfers.push(...window.filter((log) => isTransferOf(log, registry, licenseId)));
   }
-  return transfers;
 }
 
 function isTransferOf(

@@ -781,7 +781,17 @@ export class LicenseLedger {
       options.atBlock ?? (LOCAL_CHAIN_IDS.includes(Number(this.chainId)) ? "latest" : "finalized");
     let atBlock: number | "latest" = wanted === "finalized" ? "latest" : wanted;
     if (wanted === "finalized") {
-      const finalized = await finalizedBlock(provider);
+      let finalized: number | null;
+      try {
+        finalized = await finalizedBlock(provider);
+      } catch (error) {
+        throw new LedgerError(
+          "LicenseNotFinal",
+          `${error instanceof LedgerError ? error.message : "the node did not say which block is finalized"}: draw the certificate at the latest block instead (it verifies as "not final" until the network finalizes it)`,
+          { licenseId },
+          { cause: error },
+        );
+      }
       if (finalized !== null) atBlock = finalized;
     }
     try {
@@ -852,9 +862,16 @@ export class LicenseLedger {
       (t) => LicenseLedger.reader(provider, t),
       options,
     );
-    if (pdf !== undefined) {
+    if (pdf !== undefined && verdict.genuine) {
+      // Drawn only for a certificate the official ledger bears out: the drawing costs time in
+      // proportion to the history, which a forger's certificate must not be able to buy.
       if (cert.version === 1) {
         verdict.pages = "unchecked";
+        verdict.genuine = false;
+        verdict.differences.unshift(
+          "its pages cannot be checked: a version 1 PDF is not drawn the way this release draws, so what its pages show is not vouched for; verify its JSON, or ask for a version 2 certificate (the pages)",
+        );
+        verdict.verdict = "not-genuine";
       } else if (await pdfShowsCertificate(pdf, cert)) {
         verdict.pages = "checked";
       } else {

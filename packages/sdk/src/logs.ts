@@ -21,7 +21,7 @@ import { LedgerError } from "./errors.js";
  * about (blocks / cap) + 1 requests, and an uncapped or result-capped one a handful.
  */
 
-/** A log as the scan returns it: ethers' fields, plus the block's time when the node sends it. */
+/** A log as the scan returns it. */
 export interface ScannedLog {
   address: string;
   topics: readonly string[];
@@ -31,8 +31,6 @@ export interface ScannedLog {
   transactionHash: string;
   /** The log's index in its block. */
   index: number;
-  /** Unix seconds of the block, when the node includes `blockTimestamp` in logs. */
-  blockTimestamp?: number;
 }
 
 export interface LogFilter {
@@ -133,17 +131,6 @@ export async function scanLogs(
   return logs;
 }
 
-/**
- * How many requests a scan of `[fromBlock, toBlock]` would take on `provider`, from the page size
- * earlier scans settled on (1 when none was needed).
- */
-export function requestsFor(provider: Provider, fromBlock: number, toBlock: number): number {
-  const limits = limitsOf.get(provider);
-  const page = limits?.rangeCap ?? limits?.pageSize;
-  const blocks = Math.max(0, toBlock - fromBlock + 1);
-  return page === undefined ? 1 : Math.max(1, Math.ceil(blocks / page));
-}
-
 /** A provider's refusal read as a page size to try next, or undefined when the refusal is not
  * about the size of the request (a network failure, a bad filter): then the scan fails. */
 export function limitHint(
@@ -227,12 +214,11 @@ interface RawLog {
   blockHash: string;
   transactionHash: string;
   logIndex: string;
-  blockTimestamp?: string;
   removed?: boolean;
 }
 
-/** One `eth_getLogs`: raw over JSON-RPC when the provider is ethers' JSON-RPC provider (to keep
- * the node's `blockTimestamp`), else through the provider's `getLogs`. */
+/** One `eth_getLogs`: raw over JSON-RPC when the provider is ethers' JSON-RPC provider (so the
+ * node's refusal reaches `limitHint` whole), else through the provider's `getLogs`. */
 async function getLogs(
   provider: Provider,
   filter: LogFilter,
@@ -262,7 +248,7 @@ async function getLogs(
 }
 
 function fromRaw(log: RawLog): ScannedLog {
-  const scanned: ScannedLog = {
+  return {
     address: log.address,
     topics: log.topics,
     data: log.data,
@@ -271,10 +257,6 @@ function fromRaw(log: RawLog): ScannedLog {
     transactionHash: log.transactionHash,
     index: Number(getBigInt(log.logIndex)),
   };
-  if (typeof log.blockTimestamp === "string") {
-    scanned.blockTimestamp = Number(getBigInt(log.blockTimestamp));
-  }
-  return scanned;
 }
 
 /** An ethers `Log` (of `getLogs` or a receipt) as the scans return logs. */
@@ -304,29 +286,40 @@ export function chainOrder<T extends { blockNumber: number; index: number }>(log
 }
 
 /**
- * The timestamps of `blocks`, fetched concurrently (at most `concurrency` at once), skipping those
- * already known.
+ * The timestamps of `blocks` (block number to the block hash the logs name), fetched concurrently
+ * (at most `concurrency` at once). A block whose hash is not the one the logs name is refused:
+ * the logs come from another chain or fork than the node's blocks.
  */
 export async function blockTimes(
   provider: Provider,
-  blocks: Iterable<number>,
-  known: Map<number, number> = new Map(),
+  blocks: ReadonlyMap<number, string>,
   concurrency = 16,
 ): Promise<Map<number, number>> {
-  const missing = [...new Set(blocks)].filter((b) => !known.has(b));
+  const times = new Map<number, number>();
+  const missing = [...blocks.keys()];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < missing.length) {
-      const block = missing[next++]!;
-      const b = await provider.getBlock(block);
+      const number = missing[next++]!;
+      const b = await provider.getBlock(number);
       if (b === null) {
-        throw new LedgerError("BlockNotMined", `block ${block} is not on the chain`, { block });
+        throw new LedgerError("BlockNotMined", `block ${number} is not on the chain`, {
+          block: number,
+        });
       }
-      known.set(block, b.timestamp);
+      const expected = blocks.get(number)!.toLowerCase();
+      if ((b.hash ?? "").toLowerCase() !== expected) {
+        throw new LedgerError(
+          "HistoryIncomplete",
+          `the node's block ${number} has the hash ${String(b.hash)}, but its logs name ${expected}: its answers come from different chains, so no chain of title is drawn from them`,
+          { block: number },
+        );
+      }
+      times.set(number, b.timestamp);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, missing.length) }, worker));
-  return known;
+  return times;
 }
 
 /**

@@ -195,7 +195,8 @@ export interface ChainOfTitle {
   provenance: ProvenanceStep[];
   /**
    * The rebuilt history checked against the registry's own state at `at` (holder, status, seats,
-   * validity, move count): "checked", or why it could not be (the node keeps no state that old).
+   * validity, move count, suspension, attestation): "checked", or why it could not be (the node
+   * keeps no state that old).
    */
   consistency: "checked" | string;
 }
@@ -358,6 +359,8 @@ async function checkAgainstRegistry(
   compare("seats", rebuilt.seats, stored.seats);
   compare("valid until", rebuilt.validUntil, stored.validUntil);
   compare("moves", rebuilt.moves, stored.moves);
+  compare("suspended", rebuilt.suspended, stored.suspended);
+  compare("attested", rebuilt.attested, stored.attested);
   if (differences.length > 0) {
     throw new LedgerError(
       "HistoryIncomplete",
@@ -889,7 +892,10 @@ export function formatAmount(currency: string, amount: bigint, currencies?: Curr
 
 /** A unix time in plain words: ISO date and time (UTC). */
 export function formatTime(seconds: number | bigint): string {
-  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+  const ms = Number(seconds) * 1000;
+  // Beyond what a date can show (a forged value): the number itself.
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return `unix time ${String(seconds)}`;
+  return new Date(ms).toISOString().replace(".000Z", "Z");
 }
 
 /**

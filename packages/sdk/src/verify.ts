@@ -230,11 +230,26 @@ export async function verifyWithTrust(
             options.pageSize,
             options.stats,
           );
+    // The history must have been checked against the registry's own state at least now: a node
+    // that will not answer the registry's state cannot vouch for its logs.
+    if (now.consistency !== "checked") {
+      throw new LedgerError(
+        "HistoryIncomplete",
+        `the node would not let the history of license ${cert.license.id} be checked against the registry's own state (${now.consistency}): no verdict is given on logs that cannot be checked; use another RPC provider`,
+        { licenseId: cert.license.id },
+      );
+    }
     verdict.changedSince = changesSince(title, now, trusted);
     verdict.current = verdict.changedSince.length === 0;
   }
-  verdict.finalizedBlock = await finalizedBlock(provider);
-  verdict.final = verdict.finalizedBlock === null || drawnBlock <= verdict.finalizedBlock;
+  try {
+    verdict.finalizedBlock = await finalizedBlock(provider);
+    verdict.final = verdict.finalizedBlock === null || drawnBlock <= verdict.finalizedBlock;
+  } catch {
+    // The node did not say which block is final: never taken as final.
+    verdict.finalizedBlock = null;
+    verdict.final = false;
+  }
   verdict.verdict = !verdict.genuine
     ? "not-genuine"
     : !verdict.final
@@ -246,20 +261,30 @@ export async function verifyWithTrust(
 }
 
 /**
- * The network's finalized block, or null when the node does not report one. A local development
- * chain (chain ids 31337 and 1337) whose node calls only its genesis block finalized (Hardhat,
- * anvil: nothing finalizes there) reports none either.
+ * The network's finalized block; null on a local development chain (chain ids 31337 and 1337)
+ * whose node calls only its genesis block finalized (Hardhat, anvil: nothing finalizes there).
+ * A node that does not answer, or answers with no block, gets a `FinalityUnknown` refusal: an
+ * unknown finality is never taken as final.
  */
 export async function finalizedBlock(provider: Provider): Promise<number | null> {
+  let block: Awaited<ReturnType<Provider["getBlock"]>>;
+  let local: boolean;
   try {
     const { chainId } = await provider.getNetwork();
-    const local = LOCAL_CHAIN_IDS.includes(Number(chainId));
-    const block = await provider.getBlock("finalized");
-    if (block === null || (local && block.number === 0)) return null;
-    return block.number;
-  } catch {
-    return null;
+    local = LOCAL_CHAIN_IDS.includes(Number(chainId));
+    block = await provider.getBlock("finalized");
+  } catch (error) {
+    throw new LedgerError(
+      "FinalityUnknown",
+      `the node did not say which block is finalized (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`,
+      {},
+      { cause: error },
+    );
   }
+  if (block === null) {
+    throw new LedgerError("FinalityUnknown", "the node knows no finalized block", {});
+  }
+  return local && block.number === 0 ? null : block.number;
 }
 
 /**
@@ -329,7 +354,10 @@ export function describeVerdict(v: CertificateVerdict, source?: string): string[
   const head: Record<VerdictName, string> = {
     "not-official": `NOT OFFICIAL: not the official License Ledger of ${v.checked.network}`,
     "not-genuine": `NOT GENUINE: ${v.differences.length} difference${v.differences.length === 1 ? "" : "s"} from the chain at block ${v.drawnAtBlock}`,
-    "not-final": `NOT FINAL: genuine, but block ${v.drawnAtBlock} is not finalized yet (the network has finalized block ${v.finalizedBlock ?? "?"}): a reorganisation could still undo it`,
+    "not-final":
+      v.finalizedBlock === null
+        ? `NOT FINAL: genuine, but the node did not say which block is finalized, so block ${v.drawnAtBlock} is not taken as final`
+        : `NOT FINAL: genuine, but block ${v.drawnAtBlock} is not finalized yet (the network has finalized block ${v.finalizedBlock}): a reorganisation could still undo it`,
     superseded: `SUPERSEDED: genuine as of block ${v.drawnAtBlock}, but the license has changed since (${v.changedSince.length} change${v.changedSince.length === 1 ? "" : "s"}): do not rely on it for today`,
     current: `CURRENT: genuine, and nothing has changed since block ${v.drawnAtBlock} (the chain is at block ${v.latestBlock})`,
   };
@@ -393,11 +421,13 @@ function diff(cert: unknown, chain: unknown, path: string, out: Diff[]): void {
   const join = (key: string): string => (path === "" ? key : `${path}.${key}`);
   if (isRecord(cert) && isRecord(chain)) {
     for (const key of Object.keys(chain)) {
-      if (!(key in cert)) out.push({ path: join(key), cert: undefined, chain: chain[key] });
+      if (!Object.hasOwn(cert, key))
+        out.push({ path: join(key), cert: undefined, chain: chain[key] });
       else diff(cert[key], chain[key], join(key), out);
     }
     for (const key of Object.keys(cert)) {
-      if (!(key in chain)) out.push({ path: join(key), cert: cert[key], chain: undefined });
+      if (!Object.hasOwn(chain, key))
+        out.push({ path: join(key), cert: cert[key], chain: undefined });
     }
     return;
   }

@@ -546,7 +546,7 @@ describe("certificates of title", function () {
           [
             `registry must be a checksummed address (0x and 40 hex digits, mixed case as EIP-55 has it) (it is "${f.registryAddress.toLowerCase()}")`,
             'drawnAt.blockHash must be a hash: 0x and 64 lower-case hex digits (it is "0xABC")',
-            "license.seats must be a whole number written as a decimal string (it is 15)",
+            "license.seats must be a whole number written as a decimal string (at most 78 digits) (it is 15)",
             'license.status must be one of active, released, revoked, surrendered, split (it is "lost")',
             "product must be an object (it is missing)",
             'holders[0] must be an object (it is "nobody")',

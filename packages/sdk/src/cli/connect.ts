@@ -317,6 +317,11 @@ export async function connectCli(
     options.registry === undefined ? undefined : parseAddress(options.registry, "--registry");
   const market =
     options.market === undefined ? undefined : parseAddress(options.market, "--market");
+  if (market !== undefined && registry === undefined) {
+    throw new UsageError(
+      "--market goes with --registry: an address book (--network, --trust, or the one of the RPC's chain) names its own market",
+    );
+  }
 
   // The trust anchor is read before the network is asked anything.
   let book: DeploymentRecord | undefined;
@@ -357,7 +362,6 @@ export async function connectCli(
           }
         : {
             deployment: book!,
-            ...(market === undefined ? {} : { market }),
             trustSource:
               options.trust !== undefined
                 ? `the trust file ${options.trust}`
