@@ -424,7 +424,12 @@ export class LicenseLedger {
     return { ...result, licenseIds };
   }
 
-  /** Transfers many licenses (each released with its declaration where one is given), journaled. */
+  /**
+   * Transfers many licenses (each released with its declaration where one is given), journaled.
+   * A step without a declaration moves the license from its holder at the time the step is first
+   * sent; the journal keeps that call, so a rerun after the move recognises the mined transfer
+   * instead of rebuilding the call from the new holder.
+   */
   async transferMany(
     items: { licenseId: bigint; to: string; declarationHash?: string }[],
     options: BatchOptions,
