@@ -1,55 +1,16 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect } from "chai";
 import { Wallet, type Provider, type TransactionRequest, type TransactionResponse } from "ethers";
 
 import { LicenseLedger, SERIALS_PER_PRODUCT, type BatchResult } from "@license-ledger/sdk";
+import { DyingWallet } from "../../helpers/batches.js";
 import { DECLARATION, EVIDENCE, REASON_FRAUD } from "../../helpers/constants.js";
 import { ethers, networkHelpers } from "../../helpers/network.js";
 import { removeTempDirs, sdkFixture, tempDir, type SdkFixture } from "../../helpers/sdk.js";
 
 const { loadFixture } = networkHelpers;
-
-/** Where the process "dies": right after its n-th broadcast, or just before it. */
-type Death = "after broadcast" | "before broadcast";
-
-class Killed extends Error {
-  constructor() {
-    super("killed (simulated crash)");
-  }
-}
-
-/**
- * A wallet whose process dies at its `dieAt`-th send: it keeps the journal as the killed process
- * left it (the test puts it back after the run, whatever the dying run wrote later) and throws.
- * "after broadcast": the transaction reached the node, the journal says `sending` and no hash.
- * "before broadcast": the journal says `sending`, nothing reached the node.
- */
-class DyingWallet extends Wallet {
-  private sends = 0;
-  journalAtDeath: string | undefined;
-
-  constructor(
-    key: string,
-    provider: Provider,
-    private readonly dieAt: number,
-    private readonly death: Death,
-    private readonly journalPath: string,
-  ) {
-    super(key, provider);
-  }
-
-  override async sendTransaction(tx: TransactionRequest): Promise<TransactionResponse> {
-    this.sends += 1;
-    if (this.sends !== this.dieAt) return super.sendTransaction(tx);
-    if (this.death === "after broadcast") await super.sendTransaction(tx);
-    this.journalAtDeath = existsSync(this.journalPath)
-      ? readFileSync(this.journalPath, "utf8")
-      : "";
-    throw new Killed();
-  }
-}
 
 interface Scene {
   f: SdkFixture;
