@@ -208,6 +208,13 @@ export const issueTask = ledgerTask(
     type: ArgumentType.INT,
     defaultValue: 4,
   })
+  .addOption({
+    name: "resendAfter",
+    description:
+      "Seconds a sent transaction may be neither mined nor pending before it is sent again (same nonce)",
+    type: ArgumentType.INT,
+    defaultValue: 30,
+  })
   .setAction(() => import("./actions/issue.js"))
   .build();
 

@@ -70,9 +70,15 @@ export interface BatchOptions {
    * the batch sends it again, with the same nonce (default 30,000 ms).
    */
   resendAfterMs?: number;
-  /** How often a step's transaction is looked up while it waits (default 1,000 ms). */
+  /**
+   * How often a step's transaction is looked up while it waits (default 1,000 ms, or a tenth of
+   * `resendAfterMs` when that is shorter).
+   */
   pollMs?: number;
-  /** How often a waiting step reports what it waits for (default 10,000 ms). */
+  /**
+   * How often a waiting step reports what it waits for (default 10,000 ms, or a third of
+   * `resendAfterMs` when that is shorter).
+   */
   reportEveryMs?: number;
 }
 
@@ -220,8 +226,9 @@ export async function runBatch(
     );
   }
   const resendAfterMs = options.resendAfterMs ?? DEFAULT_RESEND_AFTER_MS;
-  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
-  const reportEveryMs = options.reportEveryMs ?? DEFAULT_REPORT_EVERY_MS;
+  const pollMs = options.pollMs ?? Math.min(DEFAULT_POLL_MS, resendAfterMs / 10);
+  const reportEveryMs =
+    options.reportEveryMs ?? Math.min(DEFAULT_REPORT_EVERY_MS, resendAfterMs / 3);
   const write = (entry: JournalEntry) =>
     appendFileSync(options.journalPath, JSON.stringify(entry) + "\n");
   const receipts = new Map<string, TransactionReceipt>();
