@@ -28,6 +28,7 @@ import {
   LedgerError,
   UnknownDeploymentError,
   WrongNetworkError,
+  contractRefusal,
   nameRole,
   toLedgerError,
 } from "./errors.js";
@@ -445,12 +446,22 @@ export class LicenseLedger {
               item.declarationHash,
             )
           : this.registry.transferFrom.populateTransaction(
-              await this.registry.ownerOf(item.licenseId),
+              await this.transferableHolder(item.licenseId),
               item.to,
               item.licenseId,
             ),
     }));
     return runBatch(this.signer(), steps, options);
+  }
+
+  /**
+   * The holder of a license about to move by `transferFrom`. A license of a non-transferable
+   * product is never released, so the registry would refuse it as not released: this says why.
+   */
+  private async transferableHolder(licenseId: bigint): Promise<string> {
+    const license = await this.getLicense(licenseId);
+    if (!license.transferable) throw contractRefusal("LicenseNotTransferable", [licenseId]);
+    return license.holder;
   }
 
   /** Revokes many licenses (reason code and evidence each), journaled. */
