@@ -170,7 +170,7 @@ function addressOption(value: string | undefined, option: string): string | unde
   return getAddress(value.trim());
 }
 
-async function pickSigner(
+export async function pickSigner(
   connection: Connection,
   from: string | undefined,
 ): Promise<HardhatEthersSigner | undefined> {
