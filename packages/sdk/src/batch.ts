@@ -1,11 +1,13 @@
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 
-import type {
-  Provider,
-  Signer,
-  TransactionReceipt,
-  TransactionRequest,
-  TransactionResponse,
+import {
+  JsonRpcSigner,
+  toQuantity,
+  type Provider,
+  type Signer,
+  type TransactionReceipt,
+  type TransactionRequest,
+  type TransactionResponse,
 } from "ethers";
 
 import { LedgerError, toLedgerError } from "./errors.js";
@@ -314,27 +316,28 @@ export async function runBatch(
    * that says the nonce is used, or that it holds the transaction already, is no failure: the
    * next look-up sees which.
    */
-  const broadcast = async (item: InFlight): Promise<void> => {
+  const broadcast = async (item: InFlight): Promise<"sent" | "known" | "used"> => {
     const tx = item.tx ?? (await journaledTx(signer, from, item.step, item.nonce));
     item.tx ??= tx;
-    let response: TransactionResponse;
+    let hash: string;
     try {
-      response = await signer.sendTransaction({ ...fromJournal(tx), from, nonce: item.nonce });
+      hash = await sendForHash(signer, provider, { ...fromJournal(tx), from, nonce: item.nonce });
     } catch (error) {
-      if (saysNonceUsed(error)) return; // mined (or replaced): the nonce check below decides
+      if (saysNonceUsed(error)) return "used"; // mined, or replaced: the nonce check decides
       if (saysKnown(error)) {
         item.lastSeenAt = Date.now(); // a copy is still in the node's pool
-        return;
+        return "known";
       }
       throw error;
     }
     if (!item.sentNow) sent += 1;
     item.sentNow = true;
     item.lastSeenAt = Date.now();
-    if (!item.hashes.includes(response.hash)) {
-      item.hashes.push(response.hash);
-      write({ key: item.step.key, state: "sent", nonce: item.nonce, hash: response.hash });
+    if (!item.hashes.includes(hash)) {
+      item.hashes.push(hash);
+      write({ key: item.step.key, state: "sent", nonce: item.nonce, hash });
     }
+    return "sent";
   };
 
   /** Reports what the step waits for: on a change of state after `reportEveryMs`, then every `reportEveryMs`. */
@@ -391,9 +394,9 @@ export async function runBatch(
             wait(item, "pending", now);
           } else if (now - item.lastSeenAt >= resendAfterMs) {
             const missingMs = item.lastSeenAt > 0 ? now - item.lastSeenAt : undefined;
-            await broadcast(item);
+            const outcome = await broadcast(item);
             item.waitState = undefined;
-            if (missingMs !== undefined) {
+            if (missingMs !== undefined && outcome === "sent") {
               tell(
                 item,
                 "resent",
@@ -560,6 +563,49 @@ function fromJournal(tx: JournaledTx): TransactionRequest {
   if (tx.maxPriorityFeePerGas !== undefined)
     request.maxPriorityFeePerGas = BigInt(tx.maxPriorityFeePerGas);
   return request;
+}
+
+/**
+ * Sends a transaction and returns its hash as soon as the node accepted it. Signers that let the
+ * node sign (ethers' JsonRpcSigner, Hardhat's signer) poll the node in `sendTransaction` until it
+ * returns the transaction, which never happens when the node drops it at once: for them the
+ * batch asks the node directly (`eth_sendTransaction`) and waits for the transaction itself.
+ */
+async function sendForHash(
+  signer: Signer,
+  provider: Provider,
+  request: TransactionRequest,
+): Promise<string> {
+  if (signer instanceof JsonRpcSigner) return signer.sendUncheckedTransaction(request);
+  const send = (provider as { send?: (method: string, params: unknown[]) => Promise<unknown> })
+    .send;
+  // Hardhat's signer (the SDK never imports Hardhat, so it is known by name).
+  if (signer.constructor.name === "HardhatEthersSigner" && typeof send === "function") {
+    return String(await send.call(provider, "eth_sendTransaction", [rpcRequest(request)]));
+  }
+  return (await signer.sendTransaction(request)).hash;
+}
+
+/** A transaction request as JSON-RPC's `eth_sendTransaction` takes it (hex quantities). */
+function rpcRequest(request: TransactionRequest): Record<string, string> {
+  const rpc: Record<string, string> = {};
+  const quantities = {
+    value: request.value,
+    gas: request.gasLimit,
+    nonce: request.nonce,
+    chainId: request.chainId,
+    type: request.type,
+    gasPrice: request.gasPrice,
+    maxFeePerGas: request.maxFeePerGas,
+    maxPriorityFeePerGas: request.maxPriorityFeePerGas,
+  };
+  for (const [name, value] of Object.entries(quantities)) {
+    if (value !== undefined && value !== null) rpc[name] = toQuantity(value);
+  }
+  if (typeof request.from === "string") rpc.from = request.from;
+  if (typeof request.to === "string") rpc.to = request.to;
+  if (request.data !== undefined && request.data !== null) rpc.data = String(request.data);
+  return rpc;
 }
 
 function errorText(error: unknown): string {
