@@ -28,36 +28,78 @@ export interface DroppingProxy {
 }
 
 /**
- * A JSON-RPC proxy on 127.0.0.1 in front of a node that loses some accepted transactions, as a
- * node whose pool evicts them, or a provider's load balancer that never propagates them, does: on
- * `eth_sendRawTransaction` it asks `drop(tx, index)` (index counts the sends it saw) and, when
- * told to, answers with the transaction's hash as a node accepting it would, and forwards nothing.
+ * A JSON-RPC proxy on 127.0.0.1 in front of a node that loses some accepted transactions. For
+ * each transaction sent through it, it asks `drop({ hash, nonce }, index)` (index counts the
+ * sends it saw). Told to drop one, it either
+ * - `never-forward` (default): answers `eth_sendRawTransaction` with the transaction's hash, as a
+ *   node accepting it would, and forwards nothing (a provider's load balancer that never passes
+ *   it on); or
+ * - `evict`: forwards the send (`eth_sendRawTransaction` or `eth_sendTransaction`), then removes
+ *   the accepted transaction from the node's pool with `hardhat_dropTransaction` (a pool that
+ *   evicts it), which Hardhat's node and anvil both answer.
  * Every other call (single or batched) goes to `upstream` unchanged.
  */
 export async function droppingProxy(
   upstream: string,
-  drop: (tx: Transaction, index: number) => boolean,
+  drop: (sent: { hash: string; nonce: number }, index: number) => boolean,
+  mode: "never-forward" | "evict" = "never-forward",
 ): Promise<DroppingProxy> {
   const dropped: DroppedTransaction[] = [];
   const sends: DroppingProxy["sends"] = [];
 
-  const forward = async (call: JsonRpcCall): Promise<unknown> => {
-    if (call.method === "eth_sendRawTransaction") {
-      const tx = Transaction.from(String(call.params?.[0]));
-      const record = { hash: tx.hash!, nonce: tx.nonce, at: Date.now() };
-      const lose = drop(tx, sends.length);
-      sends.push({ ...record, dropped: lose });
-      if (lose) {
-        dropped.push(record);
-        return { jsonrpc: "2.0", id: call.id, result: record.hash };
-      }
-    }
+  const post = async (call: unknown): Promise<{ result?: unknown; error?: unknown }> => {
     const response = await fetch(upstream, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(call),
     });
-    return response.json();
+    return (await response.json()) as { result?: unknown; error?: unknown };
+  };
+
+  const forward = async (call: JsonRpcCall): Promise<unknown> => {
+    const raw = call.method === "eth_sendRawTransaction";
+    if (!raw && call.method !== "eth_sendTransaction") return post(call);
+    if (raw && mode === "never-forward") {
+      const tx = Transaction.from(String(call.params?.[0]));
+      const record = { hash: tx.hash!, nonce: tx.nonce, at: Date.now() };
+      const lose = drop(record, sends.length);
+      sends.push({ ...record, dropped: lose });
+      if (lose) {
+        dropped.push(record);
+        return { jsonrpc: "2.0", id: call.id, result: record.hash };
+      }
+      return post(call);
+    }
+    const answer = await post(call);
+    if (typeof answer.result !== "string") return answer; // refused: nothing to drop
+    const nonce = raw
+      ? Transaction.from(String(call.params?.[0])).nonce
+      : Number((call.params?.[0] as { nonce?: string } | undefined)?.nonce ?? -1);
+    const record = { hash: answer.result, nonce, at: Date.now() };
+    const lose = mode === "evict" && drop(record, sends.length);
+    sends.push({ ...record, dropped: lose });
+    if (lose) {
+      // Hardhat's node answers true, anvil (which takes the hardhat_ name too) the hash.
+      const evicted = await post({
+        jsonrpc: "2.0",
+        id: 0,
+        method: "hardhat_dropTransaction",
+        params: [record.hash],
+      });
+      const gone = await post({
+        jsonrpc: "2.0",
+        id: 0,
+        method: "eth_getTransactionByHash",
+        params: [record.hash],
+      });
+      if (gone.result !== null) {
+        throw new Error(
+          `the node did not drop ${record.hash}: ${JSON.stringify(evicted)}, ${JSON.stringify(gone)}`,
+        );
+      }
+      dropped.push(record);
+    }
+    return answer;
   };
 
   const server = createServer((request, response) => {
