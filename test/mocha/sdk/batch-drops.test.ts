@@ -28,12 +28,12 @@ const account = (index: number) =>
 /** The chain mines a block this often (no automining: a nonce gap waits in the pool). */
 const BLOCK_MS = 100;
 /** A sent transaction unknown to the node for this long is sent again. */
-const RESEND_AFTER_MS = 600;
+const RESEND_AFTER_MS = 1_000;
 const BATCH_OPTIONS = {
   concurrency: 4,
   resendAfterMs: RESEND_AFTER_MS,
   pollMs: 50,
-  reportEveryMs: 200,
+  reportEveryMs: 100,
 } satisfies Partial<BatchOptions>;
 
 const TERMS = {
@@ -150,14 +150,20 @@ describe("SDK batches: transactions the node dropped", function () {
           `^${resent[0]!.step.description} \\(nonce ${lost.nonce}, transaction ${lost.hash}\\) was neither mined nor pending after \\d+\\.?\\d* s: sent it again with the same nonce$`,
         ),
       );
-      const unknown = waits.filter((w) => w.state === "unknown" && w.nonce === lost.nonce);
-      expect(unknown.length, "reports while the node did not know it").to.be.greaterThan(0);
-      expect(unknown[0]!.message).to.match(
-        new RegExp(
-          `^waiting for ${resent[0]!.step.description} \\(nonce ${lost.nonce}, transaction ${lost.hash}\\): the node has not known the transaction for \\d+(\\.\\d)? s \\(dropped from its pool\\?\\); it is sent again with the same nonce after 0\\.6 s$`,
-        ),
-      );
+      // What it said while the node did not know the transaction (a loaded machine may look
+      // only twice in the bound, so not every dropped transaction gets such a line).
+      for (const unknown of waits.filter((w) => w.state === "unknown" && w.nonce === lost.nonce)) {
+        expect(unknown.message).to.match(
+          new RegExp(
+            `^waiting for ${resent[0]!.step.description} \\(nonce ${lost.nonce}, transaction ${lost.hash}\\): the node has not known the transaction for \\d+(\\.\\d)? s \\(dropped from its pool\\?\\); it is sent again with the same nonce after 1 s$`,
+          ),
+        );
+      }
     }
+    expect(
+      waits.some((w) => w.state === "unknown"),
+      "a line while the node did not know a transaction",
+    ).to.equal(true);
     // One nonce per step: no step took a second one.
     expect(new Set(sends.map((s) => s.nonce)).size).to.equal(steps);
     expect(await provider.getTransactionCount(publisher.address, "latest")).to.equal(
