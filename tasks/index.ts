@@ -59,6 +59,42 @@ export const deployTask = task(
   .setAction(() => import("./actions/deploy.js"))
   .build();
 
+/**
+ * `npx hardhat license:mock-token --network localhost`: a TEST-ONLY stablecoin on a local chain,
+ * so token sales can be tried there. Refuses every chain but 31337.
+ */
+export const mockTokenTask = task(
+  "license:mock-token",
+  "LOCAL CHAINS ONLY: deploys a test stablecoin anyone can mint (MockERC20, 6 decimals) and mints some",
+)
+  .addOption({
+    name: "to",
+    description: "Who receives the minted tokens, comma-separated (default: the sending account)",
+    type: ArgumentType.STRING_WITHOUT_DEFAULT,
+    defaultValue: undefined,
+  })
+  .addOption({
+    name: "amount",
+    description: "How much each receives, in the token's units",
+    type: ArgumentType.STRING,
+    defaultValue: "10000",
+  })
+  .addOption({
+    name: "symbol",
+    description: "The token's symbol",
+    type: ArgumentType.STRING,
+    defaultValue: "mUSDC",
+  })
+  .addOption({
+    name: "from",
+    description: "The sending account: an address or an index of the network's accounts",
+    type: ArgumentType.STRING_WITHOUT_DEFAULT,
+    defaultValue: undefined,
+  })
+  .addFlag({ name: "json", description: "Print one JSON document instead of the layout" })
+  .setAction(() => import("./actions/mock-token.js"))
+  .build();
+
 // ------------------------------------------------------------------ the CLI over the SDK
 
 /** An optional string option (a file, an address, an amount), parsed by the action. */
@@ -207,6 +243,13 @@ export const issueTask = ledgerTask(
     description: "Transactions in flight at once",
     type: ArgumentType.INT,
     defaultValue: 4,
+  })
+  .addOption({
+    name: "resendAfter",
+    description:
+      "Seconds a sent transaction may be neither mined nor pending before it is sent again (same nonce)",
+    type: ArgumentType.INT,
+    defaultValue: 30,
   })
   .setAction(() => import("./actions/issue.js"))
   .build();
@@ -462,6 +505,7 @@ export const heldByTask = ledgerTask(
 /** Every `license:*` task, for hardhat.config.ts. */
 export const ledgerTasks = [
   deployTask,
+  mockTokenTask,
   productTask,
   issuerTask,
   issueTask,

@@ -1,8 +1,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { SellOrder, Signed } from "@license-ledger/sdk";
+import { LedgerError, type LicenseLedger, type SellOrder, type Signed } from "@license-ledger/sdk";
 import { action, fail, openLedger, type CommonArgs } from "./common.js";
-import { keyValues, printResult, table, txJson, txPairs } from "./format.js";
+import { formatAmount, keyValues, printResult, table, txJson, txPairs } from "./format.js";
 import {
   checkOrderTarget,
   currencyJson,
@@ -11,6 +11,7 @@ import {
   readOrderFile,
   resolveCurrency,
   shownPath,
+  tokenFunds,
   type Currency,
 } from "./inputs.js";
 
@@ -24,6 +25,41 @@ interface Purchase {
   currency: Currency;
   total: bigint;
   fee: bigint;
+}
+
+/**
+ * Refuses, before anything is sent, a token purchase the buyer cannot pay, naming what it needs:
+ * the price plus the market's fee, in the token's units. (The market pulls the price to the
+ * seller, then the fee: with the price alone approved, the token would refuse the fee's pull and
+ * name only the fee, in base units.)
+ */
+async function checkTokenFunds(
+  ledger: LicenseLedger,
+  buyer: string,
+  purchases: Purchase[],
+): Promise<void> {
+  const tokens = new Map<string, Currency>();
+  for (const p of purchases) if (!p.currency.isEther) tokens.set(p.currency.address, p.currency);
+  for (const currency of tokens.values()) {
+    const mine = purchases.filter((p) => p.currency.address === currency.address);
+    const sum = (amount: (p: Purchase) => bigint) => mine.reduce((t, p) => t + amount(p), 0n);
+    const total = sum((p) => p.total);
+    const money = (amount: bigint) => formatMoney(amount, currency);
+    const cost = `${
+      mine.length === 1
+        ? `buying license ${mine[0]!.signed.order.licenseId} costs`
+        : `these ${mine.length} purchases in ${currency.symbol} cost`
+    } ${money(total)} (${mine.length === 1 ? "price" : "prices"} ${money(sum((p) => p.signed.order.price))} plus the market's fee ${money(sum((p) => p.fee))})`;
+    const funds = await tokenFunds(ledger, currency.address, buyer);
+    if (funds.allowance < total) {
+      fail(
+        `the market may spend ${money(funds.allowance)} of yours, but ${cost}: approve the total with \`npx hardhat license:approve-market --token ${currency.address} --amount ${formatAmount(total, currency.decimals)}\``,
+      );
+    }
+    if (funds.balance < total) {
+      fail(`${buyer} holds ${money(funds.balance)}, but ${cost}`);
+    }
+  }
 }
 
 /**
@@ -52,10 +88,19 @@ export default action(async function buy(args: BuyArgs, hre: HardhatRuntimeEnvir
     const { total, fee } = await ledger.quote(file.signed.order.price);
     purchases.push({ file: shownPath(file.path), signed: file.signed, currency, total, fee });
   }
-  const sent =
+  await checkTokenFunds(ledger, account!, purchases);
+  const sent = await (
     purchases.length === 1
-      ? await ledger.buy(purchases[0]!.signed)
-      : await ledger.buyBatch(purchases.map((p) => p.signed));
+      ? ledger.buy(purchases[0]!.signed)
+      : ledger.buyBatch(purchases.map((p) => p.signed))
+  ).catch(async (error: unknown) => {
+    // Funds that changed since the check: the token's refusal names one pull (the fee, say) in
+    // base units; say again what the whole purchase needs.
+    if (error instanceof LedgerError && /^ERC20Insufficient(Allowance|Balance)$/.test(error.code)) {
+      await checkTokenFunds(ledger, account!, purchases);
+    }
+    throw error;
+  });
   const totals = [...currencies.values()].map((currency) => {
     const mine = purchases.filter((p) => p.currency.address === currency.address);
     return {

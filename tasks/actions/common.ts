@@ -1,9 +1,11 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { getAddress, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { LedgerError, LicenseLedger } from "@license-ledger/sdk";
-import { fileURLToPath } from "node:url";
+import { LedgerError, LicenseLedger, deploymentPath } from "@license-ledger/sdk";
 
 /**
  * The repository's `deployments/` folder: where `license:deploy` writes address books and where
@@ -48,10 +50,35 @@ export async function connectOrExplain(hre: HardhatRuntimeEnvironment) {
     const message = error instanceof Error ? error.message : String(error);
     failOnMissingSetting(hre, error);
     if (/HHE70[0-9]/.test(message) || /Cannot connect/i.test(message)) {
-      fail(`cannot reach network "${hre.globalOptions.network}": ${message}`, error);
+      await failUnreachable(hre, hre.globalOptions.network, message, error);
     }
     throw error;
   }
+}
+
+/**
+ * "cannot reach network ...". For `localhost`, the sentence names the URL it tried and
+ * `LOCALHOST_RPC_URL`, which sets it; other networks' URLs may hold API keys and are not printed.
+ */
+async function failUnreachable(
+  hre: HardhatRuntimeEnvironment,
+  networkName: string,
+  message: string,
+  error: unknown,
+): Promise<never> {
+  const config = hre.config.networks[networkName];
+  if (networkName === "localhost" && config?.type === "http") {
+    const url = await config.url.get().catch(() => undefined);
+    const from =
+      process.env.LOCALHOST_RPC_URL === undefined
+        ? "the default; LOCALHOST_RPC_URL is not set"
+        : "from LOCALHOST_RPC_URL";
+    fail(
+      `cannot reach network "localhost" at ${url ?? "its URL"} (${from}): start a node there (\`npx hardhat node\`), or set LOCALHOST_RPC_URL to your node's URL`,
+      error,
+    );
+  }
+  fail(`cannot reach network "${networkName}": ${message}`, error);
 }
 
 /** A short line about the underlying error, for the line under the sentence. */
@@ -143,7 +170,7 @@ function addressOption(value: string | undefined, option: string): string | unde
   return getAddress(value.trim());
 }
 
-async function pickSigner(
+export async function pickSigner(
   connection: Connection,
   from: string | undefined,
 ): Promise<HardhatEthersSigner | undefined> {
@@ -185,13 +212,25 @@ async function open(
         `network "${networkName}" has no accounts to sign with: configure \`accounts\` for it in hardhat.config.ts`,
       );
     }
+    const deploymentsDir = args.deploymentsDir ?? REPO_DEPLOYMENTS_DIR;
+    if (
+      registry === undefined &&
+      connection.networkConfig.type === "edr-simulated" &&
+      !existsSync(deploymentPath(networkName, deploymentsDir))
+    ) {
+      // Deploying there would not help: the in-process chain starts empty and ends with the
+      // command.
+      fail(
+        `network "${networkName}" is the in-process chain of this command: it starts empty and ends with the command, so it holds no deployment. Run a node (\`npx hardhat node\`), deploy to it (\`npx hardhat license:deploy --network localhost\`) and add --network localhost, or name a testnet with --network, or pass the registry's address with --registry`,
+      );
+    }
     const ledger = await LicenseLedger.connect(
       signer ?? connection.ethers.provider,
       registry !== undefined
         ? { registry, ...(market === undefined ? {} : { market }) }
         : {
             deployment: networkName,
-            deploymentsDir: args.deploymentsDir ?? REPO_DEPLOYMENTS_DIR,
+            deploymentsDir,
             ...(market === undefined ? {} : { market }),
           },
     );
@@ -200,7 +239,7 @@ async function open(
     if (error instanceof LedgerError) throw error;
     failOnMissingSetting(hre, error);
     const message = error instanceof Error ? error.message : String(error);
-    fail(`cannot reach network "${networkName}": ${message.split("\n")[0]}`, error);
+    return failUnreachable(hre, networkName, message.split("\n")[0]!, error);
   }
 }
 

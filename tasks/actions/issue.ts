@@ -35,6 +35,7 @@ export interface IssueArgs extends CommonArgs {
   journal: string | undefined;
   chunk: number;
   concurrency: number;
+  resendAfter: number;
 }
 
 type Row = Omit<IssueParams, "productId">;
@@ -297,6 +298,9 @@ async function issueFromCsv(args: IssueArgs, productId: bigint, hre: HardhatRunt
       `--concurrency must be a whole number of transactions, at least 1, got ${args.concurrency}`,
     );
   }
+  if (!Number.isInteger(args.resendAfter) || args.resendAfter < 1) {
+    fail(`--resend-after must be a whole number of seconds, at least 1, got ${args.resendAfter}`);
+  }
   if (!existsSync(csv)) fail(`the CSV file ${csv} does not exist`);
   const { ledger } = await openLedger(hre, args);
   const { terms } = await ledger.getProduct(productId);
@@ -318,6 +322,8 @@ async function issueFromCsv(args: IssueArgs, productId: bigint, hre: HardhatRunt
       chunkSize: args.chunk,
       concurrency: args.concurrency,
       journalPath: journal,
+      resendAfterMs: args.resendAfter * 1000,
+      onWait: (w) => bar.say(w.message),
       onProgress: (p) =>
         bar.update(
           p.done,

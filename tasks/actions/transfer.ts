@@ -1,5 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { contractRefusal } from "@license-ledger/sdk";
 import { action, fail, openLedger, type CommonArgs } from "./common.js";
 import { formatStatus, keyValues, parseAddress, printResult, txJson, txPairs } from "./format.js";
 import { describeHash, documentHash } from "./inputs.js";
@@ -25,6 +26,9 @@ export default action(async function transfer(args: TransferArgs, hre: HardhatRu
   );
   const { ledger } = await openLedger(hre, args);
   const before = await ledger.getLicense(args.license);
+  // A license of a non-transferable product is never released, so the registry would refuse a
+  // plain transfer as "not released": say the real reason.
+  if (!before.transferable) throw contractRefusal("LicenseNotTransferable", [args.license]);
   const sent = await ledger.transfer(args.license, to, declaration?.hash);
   const after = await ledger.getLicense(args.license);
   const doc = {

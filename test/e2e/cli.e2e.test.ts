@@ -38,6 +38,7 @@ import {
 } from "ethers";
 
 import type { DeploymentRecord } from "@license-ledger/sdk";
+import { droppingProxy } from "../helpers/dropping-proxy.js";
 import {
   ROOT,
   freePorts,
@@ -89,6 +90,15 @@ const BATCH_STEPS = BATCH_ROWS / BATCH_CHUNK;
 const KILL_AFTER_CONFIRMED = 20;
 /** While a batch runs, the node mines a block this often (the batch then takes a few seconds). */
 const BLOCK_INTERVAL_MS = 100;
+/** The dropped-transactions batch: rows (one transaction each, all in flight at once), which of
+ * the sends the node's pool evicts, its block time and the task's --resend-after. */
+const DROP_ROWS = 20;
+/** Hardhat's node evicts any of them; anvil cannot evict a transaction queued behind a nonce gap
+ * (hardhat_dropTransaction leaves it in the pool), so there only one is dropped. */
+const droppedOn = (target: { title: string }) =>
+  target.title === "hardhat node" ? [1, 7, 13] : [7];
+const DROP_BLOCK_MS = 2_000;
+const DROP_RESEND_S = 5;
 
 const licenseId = (product: number, serial: number) =>
   BigInt(product) * 10n ** 12n + BigInt(serial);
@@ -881,6 +891,102 @@ describe("end to end: the license:* CLI against real nodes", function () {
         // The receiver holds license 1-1 and every third row of the batch.
         expect(report.holdings).to.have.length(1 + BATCH_ROWS / 3);
         expect(report.holdings[0]).to.equal(licenseId(1, 1).toString());
+      });
+
+      it(`issues ${DROP_ROWS} rows with ${DROP_ROWS} transactions in flight on 2-second blocks while the pool drops ${droppedOn(target).length} of them: each is sent again with its nonce, every row once`, async function () {
+        const dropped = droppedOn(target);
+        const product = jsonOf<{ productId: string }>(
+          await cli(
+            DEPLOYER,
+            "license:product",
+            "--max-seats",
+            "5",
+            "--uri",
+            "ipfs://license-ledger-e2e-drops",
+            "--json",
+          ),
+        );
+        const productId = Number(product.productId);
+        const csv = join(dir(), "dropped.csv");
+        const rows = Array.from(
+          { length: DROP_ROWS },
+          (_, i) => `${address(DEALER)},${1 + (i % 5)}`,
+        );
+        writeFileSync(csv, `holder,seats\n${rows.join("\n")}\n`);
+        const issued = async () =>
+          ((await registry().getFunction("getProduct")(productId)) as { licensesIssued: bigint })
+            .licensesIssued;
+        const deployer = address(DEPLOYER);
+        const firstNonce = await provider().getTransactionCount(deployer, "latest");
+        // The node's pool accepts each transaction, then evicts the chosen ones.
+        const proxy = await droppingProxy(
+          node().url,
+          (_sent, index) => dropped.includes(index),
+          "evict",
+        );
+        const url = node().url;
+        await rpc(url, "evm_setAutomine", [false]);
+        let mining = true;
+        const miner = (async () => {
+          while (mining) {
+            await new Promise((resolve) => setTimeout(resolve, DROP_BLOCK_MS));
+            await rpc(url, "evm_mine").catch(() => undefined);
+          }
+        })();
+        const started = Date.now();
+        let run: CliResult;
+        try {
+          const batch = commandFor(DEPLOYER, "license:issue", [
+            "--product",
+            String(productId),
+            "--csv",
+            csv,
+            "--chunk",
+            "1",
+            "--concurrency",
+            String(DROP_ROWS),
+            "--resend-after",
+            String(DROP_RESEND_S),
+          ]);
+          const env =
+            target.network === "localhost"
+              ? { ...batch.env, LOCALHOST_RPC_URL: proxy.url }
+              : { ...batch.env, SEPOLIA_RPC_URL: proxy.url };
+          run = await hardhat(batch.args, env, 120_000);
+        } finally {
+          mining = false;
+          await miner;
+          await rpc(url, "evm_setAutomine", [true]);
+          await proxy.close();
+        }
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        expectSuccess(run);
+        expect(proxy.dropped.map((d) => d.nonce)).to.deep.equal(
+          dropped.map((index) => firstNonce + index),
+        );
+        for (const lost of proxy.dropped) {
+          const copies = proxy.sends.filter((s) => s.nonce === lost.nonce);
+          expect(copies.length, `sends of nonce ${lost.nonce}`).to.equal(2);
+          expect(copies[1]!.dropped).to.equal(false);
+          expect(run.stderr).to.match(
+            new RegExp(
+              `\\(nonce ${lost.nonce}, transaction ${lost.hash}\\) was neither mined nor pending after \\d+ s: sent it again with the same nonce\\n`,
+            ),
+          );
+        }
+        expect(run.stderr).to.match(/: pending for \d+ s, not mined yet\n/);
+        expect(field(run, "issued")).to.equal(`${DROP_ROWS} licenses`);
+        expect(field(run, "transactions")).to.equal(
+          `${DROP_ROWS} sent now, 0 done in an earlier run`,
+        );
+        expect(Number(await issued()), "every row once").to.equal(DROP_ROWS);
+        expect(
+          await provider().getTransactionCount(deployer, "latest"),
+          "one nonce per row",
+        ).to.equal(firstNonce + DROP_ROWS);
+        console.log(
+          `      (${target.title}: ${DROP_ROWS} rows, ${dropped.length} dropped, done in ${seconds} s)`,
+        );
       });
     });
   }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import hre from "hardhat";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 /** What a task printed, returned and left as exit code. */
 export interface TaskRun<T = unknown> {
@@ -15,12 +16,13 @@ export interface TaskRun<T = unknown> {
 /**
  * Runs a task in-process (on the tests' shared network connection) and captures what it writes
  * to stdout and stderr. `process.exitCode` is restored afterwards and reported instead, so a test
- * expecting a failure leaves no exit code behind. stderr is not a terminal unless `tty` is set.
+ * expecting a failure leaves no exit code behind. stderr is not a terminal unless `tty` is set;
+ * `hre` runs it in another Hardhat runtime (another `--network`, another config).
  */
 export async function runTask<T = unknown>(
   id: string,
   args: Record<string, unknown>,
-  options: { tty?: boolean } = {},
+  options: { tty?: boolean; hre?: HardhatRuntimeEnvironment } = {},
 ): Promise<TaskRun<T>> {
   const out: string[] = [];
   const err: string[] = [];
@@ -47,7 +49,7 @@ export async function runTask<T = unknown>(
   let result: unknown;
   let exitCode: number | string | undefined;
   try {
-    result = await hre.tasks.getTask(id).run(args);
+    result = await (options.hre ?? hre).tasks.getTask(id).run(args);
   } finally {
     process.stdout.write = stdoutWrite;
     process.stderr.write = stderrWrite;

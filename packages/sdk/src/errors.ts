@@ -152,7 +152,7 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
     `license ${s(a.licenseId)} is suspended by a dispute: it cannot be used or moved until reinstated`,
   LicenseNotSuspended: (a) => `license ${s(a.licenseId)} is not suspended`,
   LicenseNotTransferable: (a) =>
-    `license ${s(a.licenseId)} cannot be resold: its product's terms do not allow it`,
+    `license ${s(a.licenseId)} cannot be transferred or resold: its product's terms do not allow it`,
   LicenseNotSplittable: (a) =>
     `license ${s(a.licenseId)} cannot be split: its product's terms do not allow it`,
   LicenseNotReleased: (a) =>
@@ -313,6 +313,15 @@ function saysInsufficientFunds(error: unknown): boolean {
     current = node.error ?? node.cause;
   }
   return false;
+}
+
+/**
+ * The refusal a contract would give with its custom error `name` and `values`, for a check the
+ * client makes before sending (where the contract would refuse with a less telling error first).
+ */
+export function contractRefusal(name: string, values: readonly unknown[]): ContractRefusalError {
+  const data = CONTRACT_ERRORS.encodeErrorResult(name, values);
+  return new ContractRefusalError(CONTRACT_ERRORS.parseError(data)!, data, undefined);
 }
 
 /**

@@ -42,6 +42,7 @@ import {
   LedgerError,
   UnknownDeploymentError,
   WrongNetworkError,
+  contractRefusal,
   nameRole,
   toLedgerError,
 } from "./errors.js";
@@ -484,7 +485,12 @@ export class LicenseLedger {
     return { ...result, licenseIds };
   }
 
-  /** Transfers many licenses (each released with its declaration where one is given), journaled. */
+  /**
+   * Transfers many licenses (each released with its declaration where one is given), journaled.
+   * A step without a declaration moves the license from its holder at the time the step is first
+   * sent; the journal keeps that call, so a rerun after the move recognises the mined transfer
+   * instead of rebuilding the call from the new holder.
+   */
   async transferMany(
     items: { licenseId: bigint; to: string; declarationHash?: string }[],
     options: BatchOptions,
@@ -500,12 +506,22 @@ export class LicenseLedger {
               item.declarationHash,
             )
           : this.registry.transferFrom.populateTransaction(
-              await this.registry.ownerOf(item.licenseId),
+              await this.transferableHolder(item.licenseId),
               item.to,
               item.licenseId,
             ),
     }));
     return runBatch(this.signer(), steps, options);
+  }
+
+  /**
+   * The holder of a license about to move by `transferFrom`. A license of a non-transferable
+   * product is never released, so the registry would refuse it as not released: this says why.
+   */
+  private async transferableHolder(licenseId: bigint): Promise<string> {
+    const license = await this.getLicense(licenseId);
+    if (!license.transferable) throw contractRefusal("LicenseNotTransferable", [licenseId]);
+    return license.holder;
   }
 
   /** Revokes many licenses (reason code and evidence each), journaled. */

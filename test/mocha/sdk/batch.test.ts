@@ -647,6 +647,25 @@ describe("SDK batches", function () {
       const again = await f.ledgers.holder.transferMany(items, { journalPath });
       expect([again.sent, again.resumed]).to.deep.equal([0, 3]);
     });
+    it("refuses a license of a non-transferable product as not transferable, not as unreleased", async function () {
+      const f = await loadFixture(sdkFixture);
+      const error = await ledgerErrorOf(
+        f.ledgers.holder.transferMany(
+          [
+            { licenseId: f.volumeLicense, to: f.buyer.address, declarationHash: DECLARATION },
+            { licenseId: f.subscriptionLicense, to: f.buyer.address },
+          ],
+          { journalPath: newJournal() },
+        ),
+        LedgerError,
+        "LicenseNotTransferable",
+      );
+      expect(error.message).to.equal(
+        `the batch stopped after 1 of 2 steps: license ${f.subscriptionLicense} cannot be transferred or resold: its product's terms do not allow it. Rerun it with the same journal to resume`,
+      );
+      expect(error.cause).to.be.instanceOf(ContractRefusalError);
+      expect(await f.registry.ownerOf(f.subscriptionLicense)).to.equal(f.holder.address);
+    });
   });
 
   describe("revokeMany", function () {

@@ -139,7 +139,7 @@ describe("SDK errors", function () {
         run: async (f) => ({
           attempt: f.ledgers.holder.transfer(f.subscriptionLicense, f.buyer.address, DECLARATION),
           args: { licenseId: f.subscriptionLicense },
-          message: `license ${f.subscriptionLicense} cannot be resold: its product's terms do not allow it`,
+          message: `license ${f.subscriptionLicense} cannot be transferred or resold: its product's terms do not allow it`,
         }),
       },
       {

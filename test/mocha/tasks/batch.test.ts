@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect } from "chai";
@@ -6,10 +6,13 @@ import { sha256, toUtf8Bytes } from "ethers";
 
 import { keyCommitment } from "@license-ledger/sdk";
 import { marketFixture, type MarketFixture } from "../../helpers/fixtures.js";
-import { networkHelpers } from "../../helpers/network.js";
+import { ethers, networkHelpers } from "../../helpers/network.js";
 import { jsonOf, runTask, tempDir, writeFile } from "../../helpers/tasks.js";
 
-const { loadFixture, time } = networkHelpers;
+const { loadFixture, mine, time } = networkHelpers;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 interface Setup extends MarketFixture {
   common: { registry: string; market: string; from: string };
@@ -215,6 +218,75 @@ describe("tasks: license:issue --csv (batch issuance)", function () {
     expect(run.exitCode).to.equal(1);
     expect(run.stderr).to.contain(
       `Error: the batch stopped after 0 of 1 steps: ${f.dealer.address} onboards licenses of product 1 and must give the hash of the first-sale evidence (invoice or certificate) for each. Rerun it with the same journal to resume\n`,
+    );
+  });
+
+  it("says what it waits for, and sends a transaction the node dropped again with its nonce", async function () {
+    const f = await setup();
+    const csv = writeFile(
+      f.dir,
+      "dropped.csv",
+      `holder,seats\n${f.buyer.address},1\n${f.stranger.address},2\n`,
+    );
+    const journal = `${csv}.journal.jsonl`;
+    const issued = (await f.registry.getProduct(1)).licensesIssued;
+    const nonce = await f.publisher.getNonce();
+    const sentHash = () =>
+      (existsSync(journal) ? readFileSync(journal, "utf8") : "").match(
+        /"state":"sent","nonce":\d+,"hash":"(0x[0-9a-f]{64})"/,
+      )?.[1];
+    const pendingCount = () => ethers.provider.getTransactionCount(f.publisher.address, "pending");
+    await ethers.provider.send("evm_setAutomine", [false]);
+    let run: Awaited<ReturnType<typeof runTask>>;
+    try {
+      const running = runTask("license:issue", {
+        ...f.common,
+        product: "1",
+        csv,
+        resendAfter: 1,
+      });
+      // The node accepts the transaction, holds it a moment, then drops it from its pool.
+      while (sentHash() === undefined) await sleep(50);
+      await sleep(500);
+      await ethers.provider.send("hardhat_dropTransaction", [sentHash()]);
+      expect(await pendingCount()).to.equal(nonce);
+      while ((await pendingCount()) === nonce) await sleep(100); // sent again
+      await mine();
+      run = await running;
+    } finally {
+      await ethers.provider.send("evm_setAutomine", [true]);
+    }
+    expect(run.exitCode).to.equal(undefined);
+    const hash = sentHash()!;
+    const what = `issuing rows 1-2 as licenses of product 1 (nonce ${nonce}, transaction ${hash})`;
+    const lines = run.stderr.trimEnd().split("\n");
+    expect(lines[0]).to.match(/^issuing 2 licenses of product 1 in 1 transaction/);
+    const printed = (pattern: string) =>
+      expect(
+        lines.some((line) => new RegExp(pattern).test(line)),
+        `a line matching ${pattern} in\n${run.stderr}`,
+      ).to.equal(true);
+    printed(`^waiting for ${escape(what)}: pending for \\d+(\\.\\d)? s, not mined yet$`);
+    printed(
+      `^waiting for ${escape(what)}: the node has not known the transaction for \\d+(\\.\\d)? s \\(dropped from its pool\\?\\); it is sent again with the same nonce after 1 s$`,
+    );
+    printed(
+      `^${escape(what)} was neither mined nor pending after \\d+ s: sent it again with the same nonce$`,
+    );
+    expect(lines.at(-1)).to.match(
+      /^\[##########\] 1\/1 transactions {2}issuing rows 1-2 as licenses of product 1: confirmed 0x/,
+    );
+    expect(run.stdout).to.contain("transactions  1 sent now, 0 done in an earlier run");
+    expect((await f.registry.getProduct(1)).licensesIssued).to.equal(issued + 2n);
+    expect(await f.publisher.getNonce()).to.equal(nonce + 1); // one nonce, one transaction
+  });
+
+  it("refuses a --resend-after under one second", async function () {
+    const f = await setup();
+    const csv = writeFile(f.dir, "rows.csv", `holder,seats\n${f.buyer.address},1\n`);
+    const run = await runTask("license:issue", { ...f.common, product: "1", csv, resendAfter: 0 });
+    expect(run.stderr).to.equal(
+      "Error: --resend-after must be a whole number of seconds, at least 1, got 0\n",
     );
   });
 

@@ -1,7 +1,12 @@
 import { join } from "node:path";
 
+import { createServer } from "node:net";
+
 import { expect } from "chai";
 import hre from "hardhat";
+import { createHardhatRuntimeEnvironment } from "hardhat/hre";
+
+import config from "../../../hardhat.config.js";
 
 import {
   formatAmount,
@@ -18,6 +23,19 @@ import { networkHelpers } from "../../helpers/network.js";
 import { jsonOf, runTask, tempDir, writeFile } from "../../helpers/tasks.js";
 
 const { loadFixture } = networkHelpers;
+
+/** What a reading task says on the in-process chain when no address book or --registry names the contracts. */
+const IN_PROCESS_HAS_NOTHING =
+  'network "default" is the in-process chain of this command: it starts empty and ends with the command, so it holds no deployment. Run a node (`npx hardhat node`), deploy to it (`npx hardhat license:deploy --network localhost`) and add --network localhost, or name a testnet with --network, or pass the registry\'s address with --registry';
+
+/** A port of 127.0.0.1 nobody listens on (taken from the system, then freed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 /** An address book for the in-process network ("default") naming the fixture's contracts. */
 function addressBook(dir: string, chainId: number, registry: string, market?: string): void {
@@ -45,7 +63,9 @@ function addressBook(dir: string, chainId: number, registry: string, market?: st
 
 describe("tasks: options every verb takes", function () {
   it("declares --json, --deployments-dir, --registry, --market and --from on every verb", function () {
-    const verbs = ledgerTasks.map((t) => t.id.join(" ")).filter((id) => id !== "license:deploy");
+    const verbs = ledgerTasks
+      .map((t) => t.id.join(" "))
+      .filter((id) => id !== "license:deploy" && id !== "license:mock-token");
     expect(verbs).to.have.length(25);
     for (const id of verbs) {
       const options = [...hre.tasks.getTask(id).options.keys()];
@@ -84,9 +104,7 @@ describe("tasks: options every verb takes", function () {
       const empty = tempDir();
       const none = await runTask("license:show", { deploymentsDir: empty, license: "1" });
       expect(none.exitCode).to.equal(1);
-      expect(none.stderr).to.equal(
-        `Error: no deployment is recorded for network "default" (${join(empty, "default.json")} does not exist): deploy first with \`npx hardhat license:deploy --network default\`, or pass the registry's address\n`,
-      );
+      expect(none.stderr).to.equal(`Error: ${IN_PROCESS_HAS_NOTHING}\n`);
       const other = tempDir();
       addressBook(other, 11_155_111, await f.registry.getAddress());
       const wrongChain = await runTask("license:show", { deploymentsDir: other, license: "1" });
@@ -101,6 +119,38 @@ describe("tasks: options every verb takes", function () {
       expect(malformed.stderr).to.equal(
         "Error: --registry must be an address (0x and 40 hex digits), got '0x1234'\n",
       );
+    });
+
+    it("without a network, never advises deploying to the in-process chain, which ends with the command", async function () {
+      for (const args of [{}, { deploymentsDir: tempDir() }]) {
+        const run = await runTask("license:show", { ...args, license: "1000000000001" });
+        expect(run.exitCode).to.equal(1);
+        expect(run.stderr).to.equal(`Error: ${IN_PROCESS_HAS_NOTHING}\n`);
+        expect(run.stderr).not.to.contain("--network default");
+      }
+    });
+
+    it("names the URL it tried and LOCALHOST_RPC_URL when the local node does not answer", async function () {
+      const port = await closedPort();
+      const url = `http://127.0.0.1:${port}`;
+      const saved = process.env.LOCALHOST_RPC_URL;
+      process.env.LOCALHOST_RPC_URL = url;
+      try {
+        // A runtime as `npx hardhat --network localhost` builds it, with this URL.
+        const local = await createHardhatRuntimeEnvironment(
+          { ...config, networks: { ...config.networks, localhost: { type: "http", url } } },
+          { network: "localhost" },
+        );
+        const run = await runTask("license:show", { license: "1000000000001" }, { hre: local });
+        expect(run.exitCode).to.equal(1);
+        expect(run.stderr.split("\n")[0]).to.equal(
+          `Error: cannot reach network "localhost" at ${url} (from LOCALHOST_RPC_URL): start a node there (\`npx hardhat node\`), or set LOCALHOST_RPC_URL to your node's URL`,
+        );
+        expect(run.stderr).to.contain("  underlying error: HHE703");
+      } finally {
+        if (saved === undefined) delete process.env.LOCALHOST_RPC_URL;
+        else process.env.LOCALHOST_RPC_URL = saved;
+      }
     });
 
     it("replaces the record with --registry: without --market, market verbs say so", async function () {

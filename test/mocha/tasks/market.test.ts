@@ -232,6 +232,62 @@ describe("tasks: the market", function () {
       );
     });
 
+    it("refuses a token purchase whose allowance covers the price but not the fee, naming the total to approve", async function () {
+      const f = await setup();
+      const { out } = await sellOrder(f, "usdc.json", {
+        license: f.termLicense,
+        currency: f.usdcAddress,
+        price: "2000",
+      });
+      await f.usdc.mint(f.stranger.address, parseUnits("5000", 6));
+      await f.usdc.connect(f.stranger).approve(f.marketAddress, parseUnits("2000", 6));
+      const run = await runTask("license:buy", {
+        ...f.common,
+        from: f.stranger.address,
+        orders: [out],
+      });
+      expect(run.exitCode).to.equal(1);
+      expect(run.stderr).to.equal(
+        `Error: the market may spend 2000 mUSDC of yours, but buying license 4000000000001 costs 2050 mUSDC (price 2000 mUSDC plus the market's fee 50 mUSDC): approve the total with \`npx hardhat license:approve-market --token ${f.usdcAddress} --amount 2050\`\n`,
+      );
+      expect(await f.registry.ownerOf(f.termLicense)).to.equal(f.holder.address);
+
+      // Approving what the sentence says is enough.
+      await runTask("license:approve-market", {
+        ...f.common,
+        from: f.stranger.address,
+        token: f.usdcAddress,
+        amount: "2050",
+      });
+      const bought = await runTask("license:buy", {
+        ...f.common,
+        from: f.stranger.address,
+        orders: [out],
+      });
+      expect(bought.exitCode).to.equal(undefined);
+      expect(bought.stdout).to.contain("total paid   2050 mUSDC\n");
+      expect(await f.registry.ownerOf(f.termLicense)).to.equal(f.stranger.address);
+    });
+
+    it("refuses a token purchase the buyer cannot pay, naming the total", async function () {
+      const f = await setup();
+      const { out } = await sellOrder(f, "usdc.json", {
+        license: f.termLicense,
+        currency: f.usdcAddress,
+        price: "2000",
+      });
+      await f.usdc.mint(f.stranger.address, parseUnits("2000", 6));
+      await f.usdc.connect(f.stranger).approve(f.marketAddress, MaxUint256);
+      const run = await runTask("license:buy", {
+        ...f.common,
+        from: f.stranger.address,
+        orders: [out],
+      });
+      expect(run.stderr).to.equal(
+        `Error: ${f.stranger.address} holds 2000 mUSDC, but buying license 4000000000001 costs 2050 mUSDC (price 2000 mUSDC plus the market's fee 50 mUSDC)\n`,
+      );
+    });
+
     it("buys several orders in one transaction, with totals per currency, in JSON too", async function () {
       const f = await setup();
       const eth = (await sellOrder(f, "eth.json")).out;

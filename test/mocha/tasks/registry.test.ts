@@ -321,6 +321,24 @@ describe("tasks: the holder's and the controller's actions", function () {
       expect(await registry.ownerOf(volumeLicense)).to.equal(holder.address);
     });
 
+    it("refuses to transfer a license of a non-transferable product, saying so (with or without a declaration)", async function () {
+      const { common, holder, buyer, subscriptionLicense, registry } = await setup();
+      for (const declaration of [{}, { declarationHash: HASH }]) {
+        const run = await runTask("license:transfer", {
+          ...common,
+          from: holder.address,
+          license: subscriptionLicense,
+          to: buyer.address,
+          ...declaration,
+        });
+        expect(run.exitCode).to.equal(1);
+        expect(run.stderr.split("\n")[0]).to.equal(
+          "Error: license 2000000000001 cannot be transferred or resold: its product's terms do not allow it",
+        );
+      }
+      expect(await registry.ownerOf(subscriptionLicense)).to.equal(holder.address);
+    });
+
     it("releases with a hashed declaration file, then transfers without one", async function () {
       const { common, holder, buyer, volumeLicense, registry } = await setup();
       const declaration = writeFile(tempDir(), "declaration.pdf", "we uninstalled it");

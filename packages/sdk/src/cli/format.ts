@@ -187,8 +187,26 @@ export class ProgressBar {
 
   constructor(private readonly total: number) {}
 
+  private last: string | undefined;
+
   update(done: number, detail: string): void {
     const line = `${progressBar(done, this.total)}  ${detail}`;
+    this.last = line;
+    this.draw(line);
+  }
+
+  /** A sentence on a line of its own (what the batch waits for), the bar redrawn under it. */
+  say(message: string): void {
+    if (this.tty && this.drawn) {
+      process.stderr.write(`\r\u001b[K${message}\n`);
+      this.drawn = false;
+      if (this.last !== undefined) this.draw(this.last);
+    } else {
+      process.stderr.write(`${message}\n`);
+    }
+  }
+
+  private draw(line: string): void {
     if (this.tty) {
       // A redrawn line must not wrap: `\r` returns only to the start of the last screen row.
       const columns = process.stderr.columns > 0 ? process.stderr.columns : 80;
