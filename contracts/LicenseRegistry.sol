@@ -2,15 +2,14 @@
 pragma solidity 0.8.37;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
-import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
-import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {ERC721} from "solady/src/tokens/ERC721.sol";
 
 import {IERC4906} from "./interfaces/IERC4906.sol";
 import {IERC5192} from "./interfaces/IERC5192.sol";
 import {ILicenseRegistry} from "./interfaces/ILicenseRegistry.sol";
+import {ILicenseRenderer} from "./interfaces/ILicenseRenderer.sol";
+import {LicenseRenderer} from "./LicenseRenderer.sol";
 import {LicenseRules} from "./libraries/LicenseRules.sol";
 import {LicenseData, LicenseDataLib, LicenseStatus} from "./types/LicenseData.sol";
 import {LicenseIds} from "./types/LicenseIds.sol";
@@ -43,11 +42,8 @@ contract LicenseRegistry is
     AccessControlDefaultAdminRules,
     ILicenseRegistry,
     IERC4906,
-    IERC5192,
-    IERC721Errors
+    IERC5192
 {
-    using Strings for uint256;
-
     // ------------------------------------------------------------------ constants
 
     /// @notice May register products it controls itself.
@@ -72,6 +68,9 @@ contract LicenseRegistry is
         uint64 productCount;
         uint48 pausedUntil;
     }
+
+    /// @dev Created by the constructor: the metadata lives in its own contract (size limit).
+    ILicenseRenderer private immutable _renderer;
 
     Counters private _counters;
     string private _name;
@@ -119,6 +118,7 @@ contract LicenseRegistry is
     ) AccessControlDefaultAdminRules(adminTransferDelay, initialAdmin) {
         _name = name_;
         _symbol = symbol_;
+        _renderer = new LicenseRenderer();
     }
 
     // ------------------------------------------------------------------ products
@@ -154,7 +154,7 @@ contract LicenseRegistry is
     ) external onlyController(productId) {
         ProductRecord product = _products[productId];
         if (product.issued() != 0) revert ProductTermsLocked(productId);
-        _checkTerms(terms);
+        _checkTerms(terms, metadataURI);
         uint256 kept =
             product.flags() & (ProductRecordLib.CLOSED | ProductRecordLib.REGISTERED_BY_OPERATOR);
         _products[productId] = product.withTerms(terms, kept);
@@ -468,7 +468,21 @@ contract LicenseRegistry is
     /// @dev Payable in the token base for gas; the registry refuses ether so none is stranded.
     function approve(address account, uint256 id) public payable override {
         _rejectEther();
+        _holderOf(id);
         super.approve(account, id);
+    }
+
+    /// @notice The holder of license `id` (standard ERC-721); reverts for an unknown id with
+    /// `ERC721NonexistentToken(id)`, like every other function of the registry.
+    function ownerOf(uint256 id) public view override returns (address) {
+        return _holderOf(id);
+    }
+
+    /// @notice The account approved to move license `id` (standard ERC-721); reverts for an
+    /// unknown id with `ERC721NonexistentToken(id)`.
+    function getApproved(uint256 id) public view override returns (address) {
+        _holderOf(id);
+        return super.getApproved(id);
     }
 
     // ------------------------------------------------------------------ queries
@@ -570,28 +584,15 @@ contract LicenseRegistry is
     }
 
     /// @notice On-chain JSON metadata (base64 data URI): product, status, seats and validity, so
-    /// a wallet shows the license as the ledger sees it right now.
+    /// a wallet shows the license as the ledger sees it right now. Rendered by `renderer()`.
     function tokenURI(uint256 id) public view override returns (string memory) {
-        LicenseView memory license = getLicense(id);
-        string memory status = _statusName(license);
-        string memory json = string.concat(
-            '{"name":"',
-            Strings.escapeJSON(_name),
-            " #",
-            id.toString(),
-            '","description":"Used-software license ',
-            id.toString(),
-            " of product ",
-            license.productId.toString(),
-            " on the License Ledger: ",
-            status,
-            '.","attributes":',
-            _attributes(license, status),
-            ',"product_uri":"',
-            Strings.escapeJSON(_productURIs[license.productId]),
-            '"}'
-        );
-        return string.concat("data:application/json;base64,", Base64.encode(bytes(json)));
+        _holderOf(id);
+        return _renderer.tokenURI(id);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function renderer() external view returns (address) {
+        return address(_renderer);
     }
 
     /// @notice ERC-165: ERC-721, its metadata, ERC-4906, ERC-5192 and access control.
@@ -620,6 +621,8 @@ contract LicenseRegistry is
         _rejectEther();
         _checkNotPaused(_counters.pausedUntil);
         _holderOf(id);
+        // A caller that may not move the license at all is told so before any rule.
+        if (!_isApprovedOrOwner(msg.sender, id)) revert ERC721InsufficientApproval(msg.sender, id);
         LicenseData data = _dataOf(id);
         LicenseRules.checkMove(id, data, block.timestamp);
         _writeData(id, LicenseRules.afterMove(data));
@@ -632,7 +635,7 @@ contract LicenseRegistry is
         string calldata metadataURI,
         uint256 extraFlags
     ) private returns (uint256 productId) {
-        _checkTerms(terms);
+        _checkTerms(terms, metadataURI);
         // Cannot overflow: 2^64 registrations cost more gas than will ever exist.
         productId = _counters.productCount + 1;
         _counters.productCount = uint64(productId);
@@ -787,8 +790,14 @@ contract LicenseRegistry is
         return keccak256(abi.encode(productId, keyCommitment));
     }
 
-    function _checkTerms(ProductTerms calldata terms) private pure {
+    /// @dev Terms allow a seat; the URI is well-formed UTF-8 (else metadata would break strict
+    /// JSON parsers), checked by the renderer, which holds the code.
+    function _checkTerms(ProductTerms calldata terms, string calldata metadataURI) private view {
         if (terms.maxSeatsPerLicense == 0) revert ProductMaxSeatsZero();
+        if (bytes(metadataURI).length != 0) {
+            uint256 offset = _renderer.firstInvalidUtf8(bytes(metadataURI));
+            if (offset != type(uint256).max) revert ProductURINotUtf8(offset);
+        }
     }
 
     function _checkNotPaused(uint48 until) private view {
@@ -798,35 +807,5 @@ contract LicenseRegistry is
     /// @dev The token base makes transfer and approve payable; the registry keeps no ether.
     function _rejectEther() private view {
         if (msg.value != 0) revert RegistryEtherNotAccepted(msg.value);
-    }
-
-    function _statusName(LicenseView memory license) private pure returns (string memory) {
-        if (license.status == LicenseStatus.Revoked) return "revoked";
-        if (license.status == LicenseStatus.Surrendered) return "surrendered";
-        if (license.status == LicenseStatus.Split) return "split";
-        if (license.suspended) return "suspended";
-        if (license.expired) return "expired";
-        if (license.status == LicenseStatus.Released) return "released for resale";
-        return "active";
-    }
-
-    function _attributes(
-        LicenseView memory license,
-        string memory status
-    ) private pure returns (string memory) {
-        return
-            string.concat(
-                '[{"trait_type":"Product","value":"',
-                license.productId.toString(),
-                '"},{"trait_type":"Status","value":"',
-                status,
-                '"},{"trait_type":"Seats","display_type":"number","value":',
-                license.seats.toString(),
-                '},{"trait_type":"Valid until","value":"',
-                license.validUntil == 0 ? "perpetual" : uint256(license.validUntil).toString(),
-                '"},{"trait_type":"Transferable","value":"',
-                license.transferable ? "yes" : "no",
-                '"}]'
-            );
     }
 }

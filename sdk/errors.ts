@@ -178,6 +178,8 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
     `part ${s(a.index)} of the split of license ${s(a.licenseId)} has no seats`,
   LicenseSplitSeatsMismatch: (a) =>
     `the parts of license ${s(a.licenseId)} add up to ${s(a.partsTotal)} seats, but it has ${s(a.parentSeats)}: a split must keep every seat`,
+  ProductURINotUtf8: (a) =>
+    `the product's metadata URI is not valid UTF-8 (from byte ${s(a.offset)}): wallets could not read its metadata`,
   // ---------------------------------------------------------------- registry
   RegistryPaused: (a) => `the registry is paused until ${when(a.pausedUntil)}`,
   RegistryNotPaused: () => `the registry is not paused`,
@@ -248,6 +250,8 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
     `sending ${formatUnits(BigInt(s(a.amount)), 18)} ETH to ${s(a.to)} failed: choose another address, one that accepts ETH`,
   MarketBatchEmpty: () => `a batch purchase needs at least one order`,
   MarketRegistryInvalid: (a) => `${s(a.registry)} is not a deployed registry`,
+  MarketLicenseAtMoveLimit: (a) =>
+    `license ${s(a.licenseId)} has changed hands ${s(a.moves)} times: after this sale it could never move again (the most is ${s(a.maxMoves)}), so the market does not sell it`,
   ReentrancyGuardReentrantCall: () =>
     `the market refused a call made from inside another market call (reentrancy)`,
   SafeERC20FailedOperation: (a) =>

@@ -7,6 +7,7 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {ERC721} from "solady/src/tokens/ERC721.sol";
 
 import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.sol";
+import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {LicenseRegistry} from "../../../contracts/LicenseRegistry.sol";
 import {LicenseIds} from "../../../contracts/types/LicenseIds.sol";
 import {IssuerKind} from "../../../contracts/types/Product.sol";
@@ -193,7 +194,9 @@ contract RegistryHandler is Test {
         reqs[0] = _request(pi, holderSeed, seatsSeed, validitySeed, _key(keySeed), keySeed >> 8);
         bytes memory expected =
             reqs[0].keyCommitment == bytes32(0)
-                ? abi.encodeWithSelector(ILicenseRegistry.LicenseKeyCommitmentMissing.selector)
+                ? abi.encodeWithSelector(
+                    ILicenseRegistryErrors.LicenseKeyCommitmentMissing.selector
+                )
                 : _expectIssuance(pi, pid, caller, reqs);
         attempted["issueWithKey"] += 1;
         vm.prank(caller);
@@ -230,7 +233,7 @@ contract RegistryHandler is Test {
         }
         bytes memory expected =
             count == 0
-                ? abi.encodeWithSelector(ILicenseRegistry.LicenseBatchEmpty.selector)
+                ? abi.encodeWithSelector(ILicenseRegistryErrors.LicenseBatchEmpty.selector)
                 : _expectIssuance(pi, pid, caller, reqs);
         attempted["issueBatch"] += 1;
         vm.prank(caller);
@@ -271,7 +274,7 @@ contract RegistryHandler is Test {
         if (!_mayManage(caller, lic)) {
             expected = _insufficientApproval(caller, id);
         } else if (lic.status != 1) {
-            expected = _err(ILicenseRegistry.LicenseNotReleased.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseNotReleased.selector, id);
         }
         attempted["withdrawRelease"] += 1;
         vm.prank(caller);
@@ -417,11 +420,11 @@ contract RegistryHandler is Test {
         if (caller != controller) {
             expected = _notController(lic.productIndex, caller);
         } else if (evidence == bytes32(0)) {
-            expected = _err(ILicenseRegistry.LicenseEvidenceMissing.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseEvidenceMissing.selector, id);
         } else if (lic.status != 1) {
-            expected = _err(ILicenseRegistry.LicenseNotReleased.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseNotReleased.selector, id);
         } else if (lic.attested) {
-            expected = _err(ILicenseRegistry.LicenseAlreadyAttested.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseAlreadyAttested.selector, id);
         }
         attempted["attestDeactivation"] += 1;
         vm.prank(caller);
@@ -456,13 +459,13 @@ contract RegistryHandler is Test {
         if (caller != controller) {
             expected = _notController(lic.productIndex, caller);
         } else if (reasonCode == 0) {
-            expected = _err(ILicenseRegistry.LicenseReasonMissing.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseReasonMissing.selector, id);
         } else if (evidence == bytes32(0)) {
-            expected = _err(ILicenseRegistry.LicenseEvidenceMissing.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseEvidenceMissing.selector, id);
         } else if (lic.status >= 2) {
             expected = _ended(id, lic);
         } else if (lic.arbiterHold) {
-            expected = _err(ILicenseRegistry.LicenseArbiterHold.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseArbiterHold.selector, id);
         }
         attempted["revoke"] += 1;
         vm.prank(caller);
@@ -491,11 +494,11 @@ contract RegistryHandler is Test {
         if (!byArbiter && caller != controller) {
             expected = _notControllerOrArbiter(lic.productIndex, caller);
         } else if (evidence == bytes32(0)) {
-            expected = _err(ILicenseRegistry.LicenseEvidenceMissing.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseEvidenceMissing.selector, id);
         } else if (lic.status >= 2) {
             expected = _ended(id, lic);
         } else if (lic.suspended) {
-            expected = _err(ILicenseRegistry.LicenseIsSuspended.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseIsSuspended.selector, id);
         }
         attempted["suspend"] += 1;
         vm.prank(caller);
@@ -521,9 +524,9 @@ contract RegistryHandler is Test {
         if (!byArbiter && caller != controller) {
             expected = _notControllerOrArbiter(lic.productIndex, caller);
         } else if (!lic.suspended) {
-            expected = _err(ILicenseRegistry.LicenseNotSuspended.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseNotSuspended.selector, id);
         } else if (lic.arbiterHold && !byArbiter) {
-            expected = _err(ILicenseRegistry.LicenseArbiterHold.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseArbiterHold.selector, id);
         }
         attempted["reinstate"] += 1;
         vm.prank(caller);
@@ -614,7 +617,7 @@ contract RegistryHandler is Test {
             );
         } else if (duration == 0 || duration > MAX_PAUSE) {
             expected = abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPauseDurationInvalid.selector,
+                ILicenseRegistryErrors.RegistryPauseDurationInvalid.selector,
                 duration,
                 MAX_PAUSE
             );
@@ -622,7 +625,7 @@ contract RegistryHandler is Test {
             expected = _paused();
         } else if (_pausedUntil != 0 && now_ < _pausedUntil + PAUSE_COOLDOWN) {
             expected = abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPauseCoolingDown.selector,
+                ILicenseRegistryErrors.RegistryPauseCoolingDown.selector,
                 _pausedUntil + PAUSE_COOLDOWN
             );
         }
@@ -647,7 +650,7 @@ contract RegistryHandler is Test {
                 PAUSER_ROLE
             );
         } else if (now_ >= _pausedUntil) {
-            expected = abi.encodeWithSelector(ILicenseRegistry.RegistryNotPaused.selector);
+            expected = abi.encodeWithSelector(ILicenseRegistryErrors.RegistryNotPaused.selector);
         }
         attempted["unpause"] += 1;
         vm.prank(caller);
@@ -762,14 +765,18 @@ contract RegistryHandler is Test {
         ILicenseRegistry.IssueRequest[] memory reqs
     ) private view returns (bytes memory) {
         if (block.timestamp < _pausedUntil) return _paused();
-        if (pi == NO_PRODUCT) return _err(ILicenseRegistry.ProductDoesNotExist.selector, pid);
+        if (pi == NO_PRODUCT) return _err(ILicenseRegistryErrors.ProductDoesNotExist.selector, pid);
         ExpectedProduct storage p = _products[pi];
         IssuerKind kind = IssuerKind.None;
         if (caller != p.controller) {
             kind = _grants[pi][caller];
             if (kind == IssuerKind.None) {
                 return
-                    abi.encodeWithSelector(ILicenseRegistry.ProductNotIssuer.selector, pid, caller);
+                    abi.encodeWithSelector(
+                        ILicenseRegistryErrors.ProductNotIssuer.selector,
+                        pid,
+                        caller
+                    );
             }
         }
         uint256 firstId = LicenseIds.licenseId(pid, p.serials + 1);
@@ -795,7 +802,7 @@ contract RegistryHandler is Test {
         if (kind == IssuerKind.Onboarder && r.originEvidence == bytes32(0)) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseOriginEvidenceMissing.selector,
+                    ILicenseRegistryErrors.LicenseOriginEvidenceMissing.selector,
                     pid,
                     caller
                 );
@@ -803,7 +810,7 @@ contract RegistryHandler is Test {
         if (r.seats == 0 || r.seats > p.maxSeats) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseSeatsInvalid.selector,
+                    ILicenseRegistryErrors.LicenseSeatsInvalid.selector,
                     r.seats,
                     p.maxSeats
                 );
@@ -812,7 +819,7 @@ contract RegistryHandler is Test {
             if (r.validUntil != 0) {
                 return
                     abi.encodeWithSelector(
-                        ILicenseRegistry.LicenseValidityInvalid.selector,
+                        ILicenseRegistryErrors.LicenseValidityInvalid.selector,
                         r.validUntil,
                         0
                     );
@@ -822,7 +829,7 @@ contract RegistryHandler is Test {
             if (r.validUntil <= block.timestamp || r.validUntil > latest) {
                 return
                     abi.encodeWithSelector(
-                        ILicenseRegistry.LicenseValidityInvalid.selector,
+                        ILicenseRegistryErrors.LicenseValidityInvalid.selector,
                         r.validUntil,
                         latest
                     );
@@ -848,7 +855,7 @@ contract RegistryHandler is Test {
         if (existing == 0) return "";
         return
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseKeyCommitmentInUse.selector,
+                ILicenseRegistryErrors.LicenseKeyCommitmentInUse.selector,
                 key,
                 existing
             );
@@ -864,11 +871,12 @@ contract RegistryHandler is Test {
         bytes memory live = _expectLive(id, lic);
         if (live.length != 0) return live;
         if (!_products[lic.productIndex].transferable) {
-            return _err(ILicenseRegistry.LicenseNotTransferable.selector, id);
+            return _err(ILicenseRegistryErrors.LicenseNotTransferable.selector, id);
         }
-        if (lic.status == 1) return _err(ILicenseRegistry.LicenseAlreadyReleased.selector, id);
+        if (lic.status == 1)
+            return _err(ILicenseRegistryErrors.LicenseAlreadyReleased.selector, id);
         if (declaration == bytes32(0)) {
-            return _err(ILicenseRegistry.LicenseDeclarationMissing.selector, id);
+            return _err(ILicenseRegistryErrors.LicenseDeclarationMissing.selector, id);
         }
         return "";
     }
@@ -880,11 +888,13 @@ contract RegistryHandler is Test {
         address from
     ) private view returns (bytes memory) {
         if (block.timestamp < _pausedUntil) return _paused();
+        // A caller that may not move the license is told so before any rule.
+        if (!_mayManage(caller, lic)) return _insufficientApproval(caller, id);
         bytes memory live = _expectLive(id, lic);
         if (live.length != 0) return live;
-        if (lic.status != 1) return _err(ILicenseRegistry.LicenseNotReleased.selector, id);
+        if (lic.status != 1) return _err(ILicenseRegistryErrors.LicenseNotReleased.selector, id);
         if (_products[lic.productIndex].attestationRequired && !lic.attested) {
-            return _err(ILicenseRegistry.LicenseDeactivationNotAttested.selector, id);
+            return _err(ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector, id);
         }
         if (from != lic.holder) {
             return abi.encodeWithSelector(ERC721.TransferFromIncorrectOwner.selector);
@@ -905,13 +915,15 @@ contract RegistryHandler is Test {
         bytes memory live = _expectLive(id, lic);
         if (live.length != 0) return live;
         ExpectedProduct storage p = _products[lic.productIndex];
-        if (!p.transferable) return _err(ILicenseRegistry.LicenseNotTransferable.selector, id);
-        if (lic.status == 1) return _err(ILicenseRegistry.LicenseAlreadyReleased.selector, id);
+        if (!p.transferable)
+            return _err(ILicenseRegistryErrors.LicenseNotTransferable.selector, id);
+        if (lic.status == 1)
+            return _err(ILicenseRegistryErrors.LicenseAlreadyReleased.selector, id);
         if (declaration == bytes32(0)) {
-            return _err(ILicenseRegistry.LicenseDeclarationMissing.selector, id);
+            return _err(ILicenseRegistryErrors.LicenseDeclarationMissing.selector, id);
         }
         if (p.attestationRequired && !lic.attested) {
-            return _err(ILicenseRegistry.LicenseDeactivationNotAttested.selector, id);
+            return _err(ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector, id);
         }
         if (!_mayManage(caller, lic)) {
             return abi.encodeWithSelector(ERC721.NotOwnerNorApproved.selector);
@@ -930,13 +942,14 @@ contract RegistryHandler is Test {
         bytes memory live = _expectLive(id, lic);
         if (live.length != 0) return live;
         if (!_products[lic.productIndex].splittable) {
-            return _err(ILicenseRegistry.LicenseNotSplittable.selector, id);
+            return _err(ILicenseRegistryErrors.LicenseNotSplittable.selector, id);
         }
-        if (lic.status == 1) return _err(ILicenseRegistry.LicenseAlreadyReleased.selector, id);
+        if (lic.status == 1)
+            return _err(ILicenseRegistryErrors.LicenseAlreadyReleased.selector, id);
         if (seats.length < 2) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseSplitTooFewParts.selector,
+                    ILicenseRegistryErrors.LicenseSplitTooFewParts.selector,
                     id,
                     seats.length
                 );
@@ -945,14 +958,18 @@ contract RegistryHandler is Test {
         for (uint256 i; i < seats.length; ++i) {
             if (seats[i] == 0) {
                 return
-                    abi.encodeWithSelector(ILicenseRegistry.LicenseSplitEmptyPart.selector, id, i);
+                    abi.encodeWithSelector(
+                        ILicenseRegistryErrors.LicenseSplitEmptyPart.selector,
+                        id,
+                        i
+                    );
             }
             total += seats[i];
         }
         if (total != lic.seats) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseSplitSeatsMismatch.selector,
+                    ILicenseRegistryErrors.LicenseSplitSeatsMismatch.selector,
                     id,
                     total,
                     lic.seats
@@ -966,11 +983,11 @@ contract RegistryHandler is Test {
         ExpectedLicense storage lic
     ) private view returns (bytes memory) {
         if (lic.status >= 2) return _ended(id, lic);
-        if (lic.suspended) return _err(ILicenseRegistry.LicenseIsSuspended.selector, id);
+        if (lic.suspended) return _err(ILicenseRegistryErrors.LicenseIsSuspended.selector, id);
         if (_expired(lic)) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseExpired.selector,
+                    ILicenseRegistryErrors.LicenseExpired.selector,
                     id,
                     lic.validUntil
                 );
@@ -1290,11 +1307,11 @@ contract RegistryHandler is Test {
     }
 
     function _ended(uint256 id, ExpectedLicense storage lic) private view returns (bytes memory) {
-        return abi.encodeWithSelector(ILicenseRegistry.LicenseEnded.selector, id, lic.status);
+        return abi.encodeWithSelector(ILicenseRegistryErrors.LicenseEnded.selector, id, lic.status);
     }
 
     function _paused() private view returns (bytes memory) {
-        return abi.encodeWithSelector(ILicenseRegistry.RegistryPaused.selector, _pausedUntil);
+        return abi.encodeWithSelector(ILicenseRegistryErrors.RegistryPaused.selector, _pausedUntil);
     }
 
     function _insufficientApproval(address caller, uint256 id) private pure returns (bytes memory) {
@@ -1305,7 +1322,7 @@ contract RegistryHandler is Test {
     function _notController(uint256 pi, address caller) private view returns (bytes memory) {
         return
             abi.encodeWithSelector(
-                ILicenseRegistry.ProductNotController.selector,
+                ILicenseRegistryErrors.ProductNotController.selector,
                 _products[pi].id,
                 caller
             );
@@ -1317,7 +1334,7 @@ contract RegistryHandler is Test {
     ) private view returns (bytes memory) {
         return
             abi.encodeWithSelector(
-                ILicenseRegistry.ProductNotControllerOrArbiter.selector,
+                ILicenseRegistryErrors.ProductNotControllerOrArbiter.selector,
                 _products[pi].id,
                 caller
             );

@@ -8,6 +8,7 @@ import {ERC721} from "solady/src/tokens/ERC721.sol";
 
 import {ILicenseMarket} from "../../../contracts/interfaces/ILicenseMarket.sol";
 import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.sol";
+import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {LicenseMarket} from "../../../contracts/LicenseMarket.sol";
 import {LicenseRegistry} from "../../../contracts/LicenseRegistry.sol";
 import {MockContractWallet} from "../../../contracts/mocks/MockContractWallet.sol";
@@ -1269,7 +1270,10 @@ contract LicenseMarketBuyRefusalTest is MarketTestBase {
         vm.prank(seller);
         registry.release(licenseId, DECLARATION);
         _expectBuyReverts(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseAlreadyReleased.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseAlreadyReleased.selector,
+                licenseId
+            )
         );
     }
 
@@ -1277,7 +1281,7 @@ contract LicenseMarketBuyRefusalTest is MarketTestBase {
         order.declarationHash = bytes32(0);
         signature = _sign(SELLER_KEY, order);
         _expectBuyReverts(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotReleased.selector, licenseId)
         );
         vm.prank(seller);
         registry.release(licenseId, DECLARATION);
@@ -1291,7 +1295,10 @@ contract LicenseMarketBuyRefusalTest is MarketTestBase {
         order = _order(id, ETH, 1 ether);
         signature = _sign(SELLER_KEY, order);
         _expectBuyReverts(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseDeactivationNotAttested.selector, id)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector,
+                id
+            )
         );
 
         vm.prank(seller);
@@ -1309,7 +1316,7 @@ contract LicenseMarketBuyRefusalTest is MarketTestBase {
         registry.revoke(licenseId, 2, EVIDENCE);
         _expectBuyReverts(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseEnded.selector,
+                ILicenseRegistryErrors.LicenseEnded.selector,
                 licenseId,
                 LicenseStatus.Revoked
             )
@@ -1321,7 +1328,7 @@ contract LicenseMarketBuyRefusalTest is MarketTestBase {
         registry.surrender(licenseId);
         _expectBuyReverts(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseEnded.selector,
+                ILicenseRegistryErrors.LicenseEnded.selector,
                 licenseId,
                 LicenseStatus.Surrendered
             )
@@ -1339,7 +1346,11 @@ contract LicenseMarketBuyRefusalTest is MarketTestBase {
         vm.prank(seller);
         registry.split(id, parts);
         _expectBuyReverts(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseEnded.selector, id, LicenseStatus.Split)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseEnded.selector,
+                id,
+                LicenseStatus.Split
+            )
         );
     }
 
@@ -1347,7 +1358,7 @@ contract LicenseMarketBuyRefusalTest is MarketTestBase {
         vm.prank(publisher);
         registry.suspend(licenseId, EVIDENCE);
         _expectBuyReverts(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseIsSuspended.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseIsSuspended.selector, licenseId)
         );
     }
 
@@ -1359,7 +1370,7 @@ contract LicenseMarketBuyRefusalTest is MarketTestBase {
         vm.warp(block.timestamp + 10 days);
         _expectBuyReverts(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseExpired.selector,
+                ILicenseRegistryErrors.LicenseExpired.selector,
                 id,
                 uint48(START + 10 days)
             )
@@ -1372,7 +1383,7 @@ contract LicenseMarketBuyRefusalTest is MarketTestBase {
         order = _order(id, ETH, 1 ether);
         signature = _sign(SELLER_KEY, order);
         _expectBuyReverts(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotTransferable.selector, id)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotTransferable.selector, id)
         );
     }
 
@@ -1381,7 +1392,7 @@ contract LicenseMarketBuyRefusalTest is MarketTestBase {
         registry.pause(1 days);
         _expectBuyReverts(
             abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPaused.selector,
+                ILicenseRegistryErrors.RegistryPaused.selector,
                 uint48(block.timestamp + 1 days)
             )
         );
