@@ -59,6 +59,19 @@ contract LicenseRegistry is
     uint48 public constant MAX_PAUSE_DURATION = 3 days;
     /// @notice How long after a pause ends before the next may start.
     uint48 public constant PAUSE_COOLDOWN = 7 days;
+    /// @notice How long a suspension by a product's controller lasts unless an arbiter lifts it
+    /// earlier. 30 days: enough for a publisher to bring a real dispute before an arbiter or a
+    /// court (an interim injunction is obtained in days to weeks), short enough that a resale
+    /// blocked without cause is not lost (buyers and their orders wait weeks, not months).
+    uint48 public constant CONTROLLER_SUSPENSION_PERIOD = 30 days;
+    /// @notice How long after a release the controller has to attest the deactivation where its
+    /// product requires it; after that the holder's declaration alone suffices. 14 days: an
+    /// activation server answers in seconds, a manual check in days. The declaration (rather
+    /// than an arbiter's attestation) was chosen so that no absent party, neither publisher nor
+    /// arbiter, can block a lawful resale: the declaration is already on the ledger as evidence,
+    /// and a publisher that finds the seller's copy still in use keeps its remedies (suspension
+    /// while the license is released, revocation with evidence).
+    uint48 public constant ATTESTATION_PERIOD = 14 days;
 
     // ------------------------------------------------------------------ storage
 
@@ -94,6 +107,19 @@ contract LicenseRegistry is
     mapping(uint256 productId => mapping(address account => IssuerGrant)) private _issuers;
     /// @dev Keyed by `keccak256(productId, keyCommitment)`: commitments are per product.
     mapping(bytes32 productKey => uint256 licenseId) private _licenseOfKey;
+    /// @dev Facts about a license that the common paths never read, one slot: when a controller's
+    /// suspension lapses (48) | when a license of an attestation product was released (48) | the
+    /// move count + 1 at the controller's last suspension (16; 0: never) | whether an arbiter
+    /// reinstated it (8). Read by a move only where a suspension or a missing attestation makes
+    /// them matter.
+    struct LicenseAnnex {
+        uint48 suspensionLapsesAt;
+        uint48 releasedAt;
+        uint16 controllerSuspendedAtMove;
+        bool arbiterReinstated;
+    }
+
+    mapping(uint256 licenseId => LicenseAnnex) private _annexes;
     /// @dev Set by `releaseAndTransfer` right before its transfer, consumed by the transfer hook.
     bool private transient _moveAlreadyChecked;
 
@@ -412,13 +438,28 @@ contract LicenseRegistry is
     function suspend(uint256 licenseId, bytes32 evidenceHash) external {
         _holderOf(licenseId);
         LicenseData data = _dataOf(licenseId);
-        bool byArbiter = _checkControllerOrArbiter(LicenseIds.productId(licenseId));
+        uint256 productId = LicenseIds.productId(licenseId);
+        bool byArbiter = _checkControllerOrArbiter(productId);
         if (evidenceHash == bytes32(0)) revert LicenseEvidenceMissing(licenseId);
         LicenseRules.checkNotEnded(licenseId, data);
         if (data.suspended()) revert LicenseIsSuspended(licenseId);
+        uint48 lapsesAt;
+        if (!byArbiter) {
+            LicenseAnnex storage annex = _annexes[licenseId];
+            if (annex.arbiterReinstated) revert LicenseSuspensionReservedToArbiters(licenseId);
+            // Once per holding: the mark is the move count (+1, so 0 means never).
+            uint16 mark = uint16(data.moves() + 1);
+            if (annex.controllerSuspendedAtMove == mark) {
+                revert LicenseControllerSuspensionUsed(licenseId, data.moves());
+            }
+            lapsesAt = Time.timestamp() + CONTROLLER_SUSPENSION_PERIOD;
+            annex.suspensionLapsesAt = lapsesAt;
+            annex.controllerSuspendedAtMove = mark;
+        }
         bool wasLocked = LicenseRules.isLocked(data, block.timestamp);
         _writeData(licenseId, data.withSuspension(true, byArbiter));
         emit LicenseSuspended(licenseId, msg.sender, evidenceHash);
+        if (!byArbiter) emit LicenseSuspensionBounded(licenseId, productId, lapsesAt);
         emit MetadataUpdate(licenseId);
         if (!wasLocked) emit Locked(licenseId);
     }
@@ -427,12 +468,17 @@ contract LicenseRegistry is
     function reinstate(uint256 licenseId, bytes32 reasonHash) external {
         _holderOf(licenseId);
         LicenseData data = _dataOf(licenseId);
-        bool byArbiter = _checkControllerOrArbiter(LicenseIds.productId(licenseId));
+        uint256 productId = LicenseIds.productId(licenseId);
+        bool byArbiter = _checkControllerOrArbiter(productId);
         if (!data.suspended()) revert LicenseNotSuspended(licenseId);
         if (data.arbiterHold() && !byArbiter) revert LicenseArbiterHold(licenseId);
         LicenseData reinstated = data.withSuspension(false, false);
         _writeData(licenseId, reinstated);
         emit LicenseReinstated(licenseId, msg.sender, reasonHash);
+        if (byArbiter) {
+            _annexes[licenseId].arbiterReinstated = true;
+            emit LicenseArbiterReinstated(licenseId, productId, msg.sender);
+        }
         emit MetadataUpdate(licenseId);
         if (!LicenseRules.isLocked(reinstated, block.timestamp)) emit Unlocked(licenseId);
     }
@@ -533,7 +579,11 @@ contract LicenseRegistry is
             transferable: data.transferable(),
             splittable: data.splittable(),
             attestationRequired: data.attestationRequired(),
-            moves: data.moves()
+            moves: data.moves(),
+            suspensionLapsesAt: data.suspended() && !data.arbiterHold()
+                ? _annexes[licenseId].suspensionLapsesAt
+                : 0,
+            declarationSufficesAt: uint48(_declarationSufficesAt(licenseId, data))
         });
     }
 
@@ -624,8 +674,12 @@ contract LicenseRegistry is
         // A caller that may not move the license at all is told so before any rule.
         if (!_isApprovedOrOwner(msg.sender, id)) revert ERC721InsufficientApproval(msg.sender, id);
         LicenseData data = _dataOf(id);
-        LicenseRules.checkMove(id, data, block.timestamp);
+        uint256 declarationSufficesAt = _declarationSufficesAt(id, data);
+        LicenseRules.checkMove(id, data, block.timestamp, declarationSufficesAt);
         _writeData(id, LicenseRules.afterMove(data));
+        if (declarationSufficesAt != 0) {
+            emit LicenseAttestationLapsed(id, LicenseIds.productId(id), declarationSufficesAt);
+        }
     }
 
     // ------------------------------------------------------------------ private
@@ -724,6 +778,8 @@ contract LicenseRegistry is
     ) private {
         LicenseRules.checkRelease(licenseId, data, block.timestamp, declarationHash);
         _writeData(licenseId, data.withStatus(LicenseStatus.Released));
+        // The attestation period runs from here (a cost only products that demand one pay).
+        if (data.attestationRequired()) _annexes[licenseId].releasedAt = Time.timestamp();
         emit LicenseReleased(licenseId, LicenseIds.productId(licenseId), holder, declarationHash);
     }
 
@@ -741,8 +797,27 @@ contract LicenseRegistry is
         _setExtraData(licenseId, LicenseData.unwrap(data));
     }
 
-    function _dataOf(uint256 licenseId) private view returns (LicenseData) {
-        return LicenseData.wrap(_getExtraData(licenseId));
+    /// @dev The license's state as it stands now: a controller's suspension that lapsed is no
+    /// suspension (its stale bit is dropped by the next write). Reads the annex only for a
+    /// license suspended by its controller.
+    function _dataOf(uint256 licenseId) private view returns (LicenseData data) {
+        data = LicenseData.wrap(_getExtraData(licenseId));
+        if (
+            data.suspended() &&
+            !data.arbiterHold() &&
+            block.timestamp >= _annexes[licenseId].suspensionLapsesAt
+        ) data = data.withSuspension(false, false);
+    }
+
+    /// @dev For a released license whose product requires an attestation it does not have yet:
+    /// when the holder's declaration alone suffices (0 otherwise, and then nothing is read).
+    function _declarationSufficesAt(
+        uint256 licenseId,
+        LicenseData data
+    ) private view returns (uint256) {
+        if (!data.attestationRequired() || data.attested()) return 0;
+        if (data.status() != LicenseStatus.Released) return 0;
+        return uint256(_annexes[licenseId].releasedAt) + ATTESTATION_PERIOD;
     }
 
     /// @dev The holder of an existing license; reverts for an unknown id.

@@ -151,6 +151,10 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
   LicenseIsSuspended: (a) =>
     `license ${s(a.licenseId)} is suspended by a dispute: it cannot be used or moved until reinstated`,
   LicenseNotSuspended: (a) => `license ${s(a.licenseId)} is not suspended`,
+  LicenseSuspensionReservedToArbiters: (a) =>
+    `license ${s(a.licenseId)} was reinstated by an arbiter: only an arbiter may suspend it now`,
+  LicenseControllerSuspensionUsed: (a) =>
+    `the publisher already suspended license ${s(a.licenseId)} in this holding (at move ${s(a.moves)}): a further freeze needs an arbiter`,
   LicenseNotTransferable: (a) =>
     `license ${s(a.licenseId)} cannot be resold: its product's terms do not allow it`,
   LicenseNotSplittable: (a) =>

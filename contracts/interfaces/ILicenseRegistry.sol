@@ -35,6 +35,10 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
     /// @param splittable Whether the product's terms allow splitting.
     /// @param attestationRequired Whether a resale needs the controller's attestation.
     /// @param moves How many times the license changed hands (at most 32,767).
+    /// @param suspensionLapsesAt When the controller's current suspension lapses by itself (0:
+    /// none, or an arbiter's suspension, which does not lapse).
+    /// @param declarationSufficesAt For a released license of a product that requires the
+    /// controller's attestation: from when the holder's declaration alone suffices (0 otherwise).
     struct LicenseView {
         address holder;
         uint256 productId;
@@ -49,6 +53,8 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
         bool splittable;
         bool attestationRequired;
         uint256 moves;
+        uint48 suspensionLapsesAt;
+        uint48 declarationSufficesAt;
     }
 
     /// @notice A product as `getProduct` reports it.
@@ -157,6 +163,30 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
     event LicenseSuspended(uint256 indexed licenseId, address indexed by, bytes32 evidenceHash);
     /// @notice The suspension of `licenseId` was lifted by `by`, with `reasonHash` (0: none).
     event LicenseReinstated(uint256 indexed licenseId, address indexed by, bytes32 reasonHash);
+    /// @notice The suspension of `licenseId` (of `productId`) that its product's controller just
+    /// imposed lapses by itself at `lapsesAt` unless an arbiter lifts it earlier (emitted right
+    /// after `LicenseSuspended`; an arbiter's suspension has no lapse and no such event).
+    event LicenseSuspensionBounded(
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        uint48 lapsesAt
+    );
+    /// @notice Arbiter `arbiter` reinstated license `licenseId` (of `productId`): from now on only
+    /// an arbiter may suspend it (emitted right after `LicenseReinstated`).
+    event LicenseArbiterReinstated(
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        address indexed arbiter
+    );
+    /// @notice License `licenseId` (of `productId`) moved on its holder's declaration alone: its
+    /// product requires the controller's deactivation attestation, none came within
+    /// `ATTESTATION_PERIOD` of the release, so the declaration sufficed from `sufficedAt`.
+    /// Emitted right before the move's `Transfer`.
+    event LicenseAttestationLapsed(
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        uint256 sufficedAt
+    );
     /// @notice License `licenseId` was revoked for good by `by` for `reasonCode`, on the evidence
     /// `evidenceHash`. Reason codes: 1 refund, 2 fraud, 3 court order, 4 publisher error, other
     /// values as the publisher documents them.
@@ -315,7 +345,9 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
     /// @notice Attests that the released copy of a license was deactivated (for example, that its
     /// activation server switched the seller's key off).
     /// @dev The product's controller only: a dealer must never attest its own sale. Evidence
-    /// (for example the hash of the activation server's log entry) is required.
+    /// (for example the hash of the activation server's log entry) is required. A controller
+    /// that withholds it cannot block the resale: `ATTESTATION_PERIOD` after the release the
+    /// holder's declaration alone suffices (`LicenseAttestationLapsed`).
     function attestDeactivation(uint256 licenseId, bytes32 evidenceHash) external;
 
     /// @notice Revokes a license for good (refund, fraud, court order).
@@ -324,14 +356,18 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
     function revoke(uint256 licenseId, uint16 reasonCode, bytes32 evidenceHash) external;
 
     /// @notice Freezes a license during a dispute: it is neither valid nor movable until
-    /// reinstated.
+    /// reinstated or, for a controller's suspension, until it lapses.
     /// @dev The product's controller or `ARBITER_ROLE`. Evidence required. A suspension by an
-    /// arbiter (a court, a dispute service) can be lifted only by an arbiter; one by the
-    /// controller can also be lifted by an arbiter, so a publisher cannot freeze a resale for good.
+    /// arbiter (a court, a dispute service) lasts until an arbiter lifts it. A controller's
+    /// suspension lapses by itself `CONTROLLER_SUSPENSION_PERIOD` after it began (an arbiter may
+    /// lift it earlier); the controller suspends a license at most once per holding (since the
+    /// license last moved), and never again once an arbiter reinstated the license. So a
+    /// publisher cannot freeze a resale for good: a longer freeze is an arbiter's decision.
     function suspend(uint256 licenseId, bytes32 evidenceHash) external;
 
     /// @notice Lifts a suspension.
-    /// @dev `ARBITER_ROLE`, or the product's controller unless an arbiter imposed it.
+    /// @dev `ARBITER_ROLE`, or the product's controller unless an arbiter imposed it. An arbiter's
+    /// reinstatement reserves any later suspension of the license to arbiters.
     function reinstate(uint256 licenseId, bytes32 reasonHash) external;
 
     // ------------------------------------------------------------------ emergency

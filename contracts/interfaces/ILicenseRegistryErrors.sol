@@ -60,8 +60,16 @@ interface ILicenseRegistryErrors is IERC721Errors {
     error LicenseExpired(uint256 licenseId, uint48 validUntil);
     /// @notice License `licenseId` is suspended by a dispute.
     error LicenseIsSuspended(uint256 licenseId);
-    /// @notice License `licenseId` is not suspended.
+    /// @notice License `licenseId` is not suspended (a controller's suspension that lapsed is
+    /// not a suspension any more).
     error LicenseNotSuspended(uint256 licenseId);
+    /// @notice An arbiter reinstated license `licenseId`: from then on only an arbiter may
+    /// suspend it; the product's controller asks one.
+    error LicenseSuspensionReservedToArbiters(uint256 licenseId);
+    /// @notice The product's controller already suspended license `licenseId` while it had made
+    /// `moves` moves: a controller suspends a license once per holding (it cannot renew a
+    /// lapsed or lifted suspension); an arbiter decides any further freeze.
+    error LicenseControllerSuspensionUsed(uint256 licenseId, uint256 moves);
     /// @notice The terms of license `licenseId` do not allow resale.
     error LicenseNotTransferable(uint256 licenseId);
     /// @notice The terms of license `licenseId` do not allow splitting.

@@ -13,11 +13,23 @@ library LicenseRules {
     /// released since it last moved, and (where its product demands it) the deactivation of the
     /// seller's copy was attested.
     function checkMove(uint256 licenseId, LicenseData data, uint256 now_) internal pure {
+        checkMove(licenseId, data, now_, type(uint256).max);
+    }
+
+    /// @notice As `checkMove`, where a missing attestation stops mattering at
+    /// `declarationSufficesAt`: a controller that withholds its attestation cannot block a resale
+    /// for good (the registry's `ATTESTATION_PERIOD` after the release).
+    function checkMove(
+        uint256 licenseId,
+        LicenseData data,
+        uint256 now_,
+        uint256 declarationSufficesAt
+    ) internal pure {
         checkLive(licenseId, data, now_);
         if (data.status() != LicenseStatus.Released) {
             revert ILicenseRegistryErrors.LicenseNotReleased(licenseId);
         }
-        if (data.attestationRequired() && !data.attested()) {
+        if (data.attestationRequired() && !data.attested() && now_ < declarationSufficesAt) {
             revert ILicenseRegistryErrors.LicenseDeactivationNotAttested(licenseId);
         }
         checkMoveCount(licenseId, data);

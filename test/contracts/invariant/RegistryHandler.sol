@@ -3,7 +3,6 @@ pragma solidity ^0.8.28;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {ERC721} from "solady/src/tokens/ERC721.sol";
 
 import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.sol";
@@ -12,6 +11,7 @@ import {LicenseRegistry} from "../../../contracts/LicenseRegistry.sol";
 import {LicenseIds} from "../../../contracts/types/LicenseIds.sol";
 import {IssuerKind} from "../../../contracts/types/Product.sol";
 import {Test} from "../utils/Test.sol";
+import {HandlerText} from "./HandlerText.sol";
 
 /// @notice What the handler expects of one license, kept apart from the chain.
 struct ExpectedLicense {
@@ -32,6 +32,18 @@ struct ExpectedLicense {
     uint256 parent;
     address approved;
     uint256 moves;
+}
+
+/// @notice What the second edition (issue 14) adds to a license's expected state.
+struct ExpectedDispute {
+    /// @dev A controller's suspension lapses at this time.
+    uint48 suspensionLapsesAt;
+    /// @dev When the license was last released (the attestation period runs from it).
+    uint48 releasedAt;
+    /// @dev The move count + 1 when the controller last suspended it (0: never).
+    uint256 controllerSuspendedAtMove;
+    /// @dev An arbiter reinstated it: only arbiters may suspend it from then on.
+    bool arbiterReinstated;
 }
 
 /// @notice A product as the handler expects it.
@@ -73,7 +85,9 @@ enum Violation {
     /// Someone not entitled revoked, suspended, reinstated or attested.
     UnauthorisedInvalidation,
     /// Someone neither holder nor approved by it moved, released or split a license.
-    UnapprovedMove
+    UnapprovedMove,
+    ControllerSuspendedAfterArbiter,
+    AdminActedOnLicense
 }
 
 /// @title RegistryHandler
@@ -83,16 +97,16 @@ enum Violation {
 /// any success that breaks a rule of DOMAIN.md by the ledger's account, is recorded as a
 /// violation the invariant suite asserts is absent.
 contract RegistryHandler is Test {
-    using Strings for uint256;
-    using Strings for address;
-
     uint256 private constant NO_PRODUCT = type(uint256).max;
     uint256 private constant UNKNOWN_PRODUCT_ID = 999;
     bytes32 private constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     uint48 private constant MAX_PAUSE = 3 days;
     uint48 private constant PAUSE_COOLDOWN = 7 days;
+    uint48 private constant CONTROLLER_SUSPENSION_PERIOD = 30 days;
+    uint48 private constant ATTESTATION_PERIOD = 14 days;
 
     LicenseRegistry public immutable registry;
+    HandlerText private immutable _text;
     address public immutable admin;
     address public immutable pauser;
     address public immutable arbiter;
@@ -111,6 +125,7 @@ contract RegistryHandler is Test {
 
     uint256[] private _ids;
     mapping(uint256 licenseId => ExpectedLicense) private _ledger;
+    mapping(uint256 licenseId => ExpectedDispute) private _disputes;
     uint256[] private _roots;
     mapping(uint256 root => uint256) private _rootSeats;
     mapping(uint256 root => uint256) private _rootSeatsEnded;
@@ -124,8 +139,14 @@ contract RegistryHandler is Test {
     mapping(string op => uint256) public attempted;
     mapping(string op => uint256) public succeeded;
 
-    constructor(LicenseRegistry registry_, address[] memory actors_, uint256[] memory productIds) {
+    constructor(
+        LicenseRegistry registry_,
+        address[] memory actors_,
+        uint256[] memory productIds,
+        HandlerText text_
+    ) {
         registry = registry_;
+        _text = text_;
         _actors = actors_;
         admin = actors_[0];
         pauser = actors_[1];
@@ -257,6 +278,7 @@ contract RegistryHandler is Test {
             _succeeded("release", id, caller, expected);
             _checkHolderAction(id, lic, caller);
             lic.status = 1;
+            _disputes[id].releasedAt = uint48(block.timestamp);
             lic.releasedSinceMove = true;
         } catch (bytes memory err) {
             _failed("release", id, caller, expected, err);
@@ -478,6 +500,7 @@ contract RegistryHandler is Test {
             if (lic.arbiterHold) {
                 _violate(Violation.UnauthorisedInvalidation, "revoke", id, caller);
             }
+            if (caller == admin) _violate(Violation.AdminActedOnLicense, "revoke", id, caller);
             _end(lic, 2);
         } catch (bytes memory err) {
             _failed("revoke", id, caller, expected, err);
@@ -497,8 +520,19 @@ contract RegistryHandler is Test {
             expected = _err(ILicenseRegistryErrors.LicenseEvidenceMissing.selector, id);
         } else if (lic.status >= 2) {
             expected = _ended(id, lic);
-        } else if (lic.suspended) {
+        } else if (_suspendedNow(id)) {
             expected = _err(ILicenseRegistryErrors.LicenseIsSuspended.selector, id);
+        } else if (!byArbiter && _disputes[id].arbiterReinstated) {
+            expected = _err(
+                ILicenseRegistryErrors.LicenseSuspensionReservedToArbiters.selector,
+                id
+            );
+        } else if (!byArbiter && _disputes[id].controllerSuspendedAtMove == lic.moves + 1) {
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseControllerSuspensionUsed.selector,
+                id,
+                lic.moves
+            );
         }
         attempted["suspend"] += 1;
         vm.prank(caller);
@@ -508,8 +542,17 @@ contract RegistryHandler is Test {
                 _violate(Violation.UnauthorisedInvalidation, "suspend", id, caller);
             }
             if (lic.status >= 2) _violate(Violation.EndedLicenseChanged, "suspend", id, caller);
+            if (!byArbiter && _disputes[id].arbiterReinstated) {
+                _violate(Violation.ControllerSuspendedAfterArbiter, "suspend", id, caller);
+            }
+            if (caller == admin) _violate(Violation.AdminActedOnLicense, "suspend", id, caller);
             lic.suspended = true;
             lic.arbiterHold = byArbiter;
+            if (!byArbiter) {
+                _disputes[id].suspensionLapsesAt =
+                    uint48(block.timestamp) + CONTROLLER_SUSPENSION_PERIOD;
+                _disputes[id].controllerSuspendedAtMove = lic.moves + 1;
+            }
         } catch (bytes memory err) {
             _failed("suspend", id, caller, expected, err);
         }
@@ -523,7 +566,7 @@ contract RegistryHandler is Test {
         bytes memory expected;
         if (!byArbiter && caller != controller) {
             expected = _notControllerOrArbiter(lic.productIndex, caller);
-        } else if (!lic.suspended) {
+        } else if (!_suspendedNow(id)) {
             expected = _err(ILicenseRegistryErrors.LicenseNotSuspended.selector, id);
         } else if (lic.arbiterHold && !byArbiter) {
             expected = _err(ILicenseRegistryErrors.LicenseArbiterHold.selector, id);
@@ -538,6 +581,7 @@ contract RegistryHandler is Test {
             if (lic.status >= 2) _violate(Violation.EndedLicenseChanged, "reinstate", id, caller);
             lic.suspended = false;
             lic.arbiterHold = false;
+            if (byArbiter) _disputes[id].arbiterReinstated = true;
         } catch (bytes memory err) {
             _failed("reinstate", id, caller, expected, err);
         }
@@ -707,8 +751,11 @@ contract RegistryHandler is Test {
         return _ids[index];
     }
 
-    function expectedLicense(uint256 id) external view returns (ExpectedLicense memory) {
-        return _ledger[id];
+    /// @dev The expected license as the registry reports it now: a controller's suspension
+    /// that lapsed is no suspension.
+    function expectedLicense(uint256 id) external view returns (ExpectedLicense memory e) {
+        e = _ledger[id];
+        e.suspended = _suspendedNow(id);
     }
 
     function productCount() external view returns (uint256) {
@@ -753,7 +800,7 @@ contract RegistryHandler is Test {
 
     function expectedValid(uint256 id) external view returns (bool) {
         ExpectedLicense storage lic = _ledger[id];
-        return lic.status == 0 && !lic.suspended && !_expired(lic);
+        return lic.status == 0 && !_suspendedNow(id) && !_expired(lic);
     }
 
     // ================================================================ model: expected outcomes
@@ -893,7 +940,12 @@ contract RegistryHandler is Test {
         bytes memory live = _expectLive(id, lic);
         if (live.length != 0) return live;
         if (lic.status != 1) return _err(ILicenseRegistryErrors.LicenseNotReleased.selector, id);
-        if (_products[lic.productIndex].attestationRequired && !lic.attested) {
+        // A withheld attestation lapses: the declaration suffices after the period.
+        if (
+            _products[lic.productIndex].attestationRequired &&
+            !lic.attested &&
+            block.timestamp < uint256(_disputes[id].releasedAt) + ATTESTATION_PERIOD
+        ) {
             return _err(ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector, id);
         }
         if (from != lic.holder) {
@@ -983,7 +1035,9 @@ contract RegistryHandler is Test {
         ExpectedLicense storage lic
     ) private view returns (bytes memory) {
         if (lic.status >= 2) return _ended(id, lic);
-        if (lic.suspended) return _err(ILicenseRegistryErrors.LicenseIsSuspended.selector, id);
+        if (_suspendedNow(id)) {
+            return _err(ILicenseRegistryErrors.LicenseIsSuspended.selector, id);
+        }
         if (_expired(lic)) {
             return
                 abi.encodeWithSelector(
@@ -1078,6 +1132,7 @@ contract RegistryHandler is Test {
         bool authorised
     ) private {
         if (!authorised) _violate(Violation.UnapprovedMove, op, id, caller);
+        if (caller == admin && !authorised) _violate(Violation.AdminActedOnLicense, op, id, caller);
         if (!lic.releasedSinceMove) _violate(Violation.MoveWithoutRelease, op, id, caller);
         if (lic.status >= 2) _violate(Violation.EndedLicenseChanged, op, id, caller);
         _balances[lic.holder] -= 1;
@@ -1088,6 +1143,8 @@ contract RegistryHandler is Test {
         lic.approved = address(0);
         lic.releasedSinceMove = false;
         lic.moves += 1;
+        // Only a license free of suspension moves; a lapsed one's stale mark goes with the move.
+        lic.suspended = false;
     }
 
     function _end(ExpectedLicense storage lic, uint8 status) private {
@@ -1115,12 +1172,7 @@ contract RegistryHandler is Test {
     ) private {
         succeeded[op] += 1;
         if (expected.length != 0) {
-            _violate(
-                Violation.Outcome,
-                string.concat(op, " succeeded; model expected revert ", _hex(expected)),
-                subject,
-                caller
-            );
+            _violate(Violation.Outcome, _text.unexpectedSuccess(op, expected), subject, caller);
         }
     }
 
@@ -1132,27 +1184,13 @@ contract RegistryHandler is Test {
         bytes memory actual
     ) private {
         if (expected.length != 0 && keccak256(expected) == keccak256(actual)) return;
-        _violate(
-            Violation.Outcome,
-            string.concat(op, " reverted with ", _hex(actual), "; model expected ", _hex(expected)),
-            subject,
-            caller
-        );
+        _violate(Violation.Outcome, _text.unexpectedRevert(op, actual, expected), subject, caller);
     }
 
     function _violate(Violation kind, string memory what, uint256 subject, address caller) private {
         violations[kind] += 1;
         if (violations[kind] == 1) {
-            firstViolation[kind] = string.concat(
-                what,
-                " [subject ",
-                subject.toString(),
-                ", caller ",
-                caller.toHexString(),
-                ", time ",
-                block.timestamp.toString(),
-                "]"
-            );
+            firstViolation[kind] = _text.report(what, subject, caller, block.timestamp);
         }
     }
 
@@ -1176,17 +1214,21 @@ contract RegistryHandler is Test {
             for (uint256 k; k < n; ++k) {
                 id = _ids[(start + k) % n];
                 lic = _ledger[id];
-                if (_matches(lic, want)) return (id, lic);
+                if (_matches(id, lic, want)) return (id, lic);
             }
         }
         id = _ids[start];
         lic = _ledger[id];
     }
 
-    function _matches(ExpectedLicense storage lic, Pick want) private view returns (bool) {
+    function _matches(
+        uint256 id,
+        ExpectedLicense storage lic,
+        Pick want
+    ) private view returns (bool) {
         if (want == Pick.Released) return lic.status == 1;
-        if (want == Pick.Suspended) return lic.suspended;
-        if (lic.status != 0 || lic.suspended || _expired(lic)) return false;
+        if (want == Pick.Suspended) return _suspendedNow(id);
+        if (lic.status != 0 || _suspendedNow(id) || _expired(lic)) return false;
         ExpectedProduct storage p = _products[lic.productIndex];
         if (want == Pick.Resellable) return p.transferable;
         if (want == Pick.ResellableAtOnce) return p.transferable && !p.attestationRequired;
@@ -1298,6 +1340,14 @@ contract RegistryHandler is Test {
         return caller == lic.holder || caller == lic.approved || _operators[lic.holder][caller];
     }
 
+    /// @dev Suspended right now: an arbiter's hold, or a controller's suspension not yet lapsed.
+    function _suspendedNow(uint256 id) private view returns (bool) {
+        ExpectedLicense storage lic = _ledger[id];
+        return
+            lic.suspended &&
+            (lic.arbiterHold || block.timestamp < _disputes[id].suspensionLapsesAt);
+    }
+
     function _expired(ExpectedLicense storage lic) private view returns (bool) {
         return lic.validUntil != 0 && block.timestamp >= lic.validUntil;
     }
@@ -1338,18 +1388,5 @@ contract RegistryHandler is Test {
                 _products[pi].id,
                 caller
             );
-    }
-
-    function _hex(bytes memory data) private pure returns (string memory) {
-        if (data.length == 0) return "(nothing)";
-        bytes memory digits = "0123456789abcdef";
-        bytes memory out = new bytes(2 + data.length * 2);
-        out[0] = "0";
-        out[1] = "x";
-        for (uint256 i; i < data.length; ++i) {
-            out[2 + 2 * i] = digits[uint8(data[i]) >> 4];
-            out[3 + 2 * i] = digits[uint8(data[i]) & 0x0f];
-        }
-        return string(out);
     }
 }

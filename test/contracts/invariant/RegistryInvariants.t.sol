@@ -6,6 +6,7 @@ import {LicenseRegistry} from "../../../contracts/LicenseRegistry.sol";
 import {LicenseStatus} from "../../../contracts/types/LicenseData.sol";
 import {IssuerKind, ProductTerms} from "../../../contracts/types/Product.sol";
 import {Test} from "../utils/Test.sol";
+import {HandlerText} from "./HandlerText.sol";
 import {ExpectedLicense, ExpectedProduct, RegistryHandler, Violation} from "./RegistryHandler.sol";
 
 /// @title RegistryInvariants
@@ -42,7 +43,7 @@ contract RegistryInvariants is Test {
             vm.label(actors[i], names[i]);
         }
         uint256[] memory productIds = _deployRegistry(actors);
-        handler = new RegistryHandler(registry, actors, productIds);
+        handler = new RegistryHandler(registry, actors, productIds, new HandlerText());
         // Start every run with one license of each product for each holder, issued through the
         // handler (seeds chosen so the controller issues valid requests).
         for (uint256 p; p < productIds.length; ++p) {
@@ -287,6 +288,41 @@ contract RegistryInvariants is Test {
             handler.violations(Violation.UnapprovedMove),
             0,
             handler.firstViolation(Violation.UnapprovedMove)
+        );
+    }
+
+    /// @notice Issue 14: once an arbiter reinstated a license, its product's controller never
+    /// suspended it again (every suspension since is an arbiter's hold).
+    function invariant_arbiterReinstatedLicenseNeverSuspendedByTheController() public view {
+        assertEq(
+            handler.violations(Violation.ControllerSuspendedAfterArbiter),
+            0,
+            handler.firstViolation(Violation.ControllerSuspendedAfterArbiter)
+        );
+    }
+
+    /// @notice Issue 14: a controller's suspension lapses by itself: a suspension the registry
+    /// reports with a lapse time has not reached it, and one the model sees lapsed is no
+    /// suspension on chain (`invariant_licenseStateMatchesTheLedger` compares the rest).
+    function invariant_controllerSuspensionsLapse() public view {
+        uint256 count = handler.licenseCount();
+        for (uint256 i; i < count; ++i) {
+            uint256 id = handler.licenseAt(i);
+            ILicenseRegistry.LicenseView memory lic = registry.getLicense(id);
+            if (lic.suspensionLapsesAt != 0) {
+                assertTrue(lic.suspended, "a lapse time only on a suspension");
+                assertLt(block.timestamp, lic.suspensionLapsesAt, "not lapsed yet");
+            }
+            assertEq(lic.suspended, handler.expectedLicense(id).suspended, "suspended as modelled");
+        }
+    }
+
+    /// @notice Issue 14: no admin action moved, revoked or suspended a license.
+    function invariant_noAdminActionMovesRevokesOrSuspends() public view {
+        assertEq(
+            handler.violations(Violation.AdminActedOnLicense),
+            0,
+            handler.firstViolation(Violation.AdminActedOnLicense)
         );
     }
 

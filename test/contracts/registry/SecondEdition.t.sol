@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
+import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.sol";
 import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {ILicenseRenderer} from "../../../contracts/interfaces/ILicenseRenderer.sol";
 import {RegistryTestBase} from "./LicenseRegistry.t.sol";
@@ -104,6 +105,182 @@ contract SecondEditionTest is RegistryTestBase {
             )
         );
         registry.transferFrom(holder, stranger, licenseId);
+    }
+
+    // ---------------------------------------------------------------- 2. a freeze for good
+
+    uint256 private constant LAPSE = 30 days;
+    uint256 private constant ATTESTATION_WAIT = 14 days;
+
+    function _suspendAs(address who, uint256 licenseId) private {
+        vm.prank(who);
+        registry.suspend(licenseId, EVIDENCE);
+    }
+
+    function _reinstateAs(address who, uint256 licenseId) private {
+        vm.prank(who);
+        registry.reinstate(licenseId, bytes32(0));
+    }
+
+    function _err(bytes4 selector, uint256 licenseId) private pure returns (bytes memory) {
+        return abi.encodeWithSelector(selector, licenseId);
+    }
+
+    /// @dev The attack of the first edition: the controller suspends again right after every
+    /// arbiter's reinstatement.
+    function test_suspend_controllerCannotSuspendAgainAfterAnArbiterReinstated() public {
+        uint256 licenseId = _issueVolume(10);
+        _suspendAs(publisher, licenseId);
+        _reinstateAs(arbiter, licenseId);
+        vm.prank(publisher);
+        vm.expectRevert(
+            _err(ILicenseRegistryErrors.LicenseSuspensionReservedToArbiters.selector, licenseId)
+        );
+        registry.suspend(licenseId, EVIDENCE);
+        assertTrue(registry.isValid(licenseId), "still valid");
+        // An arbiter still may, and the license can move after it moves holders too: the
+        // reservation is for good.
+        _suspendAs(arbiter, licenseId);
+        _reinstateAs(arbiter, licenseId);
+        vm.prank(holder);
+        registry.releaseAndTransfer(buyer, licenseId, DECLARATION);
+        vm.prank(publisher);
+        vm.expectRevert(
+            _err(ILicenseRegistryErrors.LicenseSuspensionReservedToArbiters.selector, licenseId)
+        );
+        registry.suspend(licenseId, EVIDENCE);
+    }
+
+    function test_suspend_controllersSuspensionLapsesByItself() public {
+        uint256 licenseId = _issueVolume(10);
+        _suspendAs(publisher, licenseId);
+        ILicenseRegistry.LicenseView memory view_ = registry.getLicense(licenseId);
+        assertTrue(view_.suspended, "suspended");
+        assertEq(view_.suspensionLapsesAt, START + LAPSE, "lapses in 30 days");
+        assertTrue(registry.locked(licenseId), "locked while suspended");
+        vm.warp(START + LAPSE - 1);
+        vm.prank(holder);
+        vm.expectRevert(_err(ILicenseRegistryErrors.LicenseIsSuspended.selector, licenseId));
+        registry.releaseAndTransfer(buyer, licenseId, DECLARATION);
+
+        vm.warp(START + LAPSE);
+        view_ = registry.getLicense(licenseId);
+        assertFalse(view_.suspended, "lapsed");
+        assertEq(view_.suspensionLapsesAt, 0, "no suspension to lapse");
+        assertTrue(view_.valid, "valid again");
+        assertFalse(registry.locked(licenseId), "movable again");
+        vm.prank(publisher);
+        vm.expectRevert(_err(ILicenseRegistryErrors.LicenseNotSuspended.selector, licenseId));
+        registry.reinstate(licenseId, bytes32(0));
+        vm.prank(holder);
+        registry.releaseAndTransfer(buyer, licenseId, DECLARATION);
+        assertEq(registry.ownerOf(licenseId), buyer, "resold");
+        assertFalse(registry.getLicense(licenseId).suspended, "the buyer's license is free");
+    }
+
+    function test_suspend_controllerCannotRenewALapsedOrLiftedSuspension() public {
+        uint256 licenseId = _issueVolume(10);
+        _suspendAs(publisher, licenseId);
+        vm.warp(START + LAPSE);
+        vm.prank(publisher);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseControllerSuspensionUsed.selector,
+                licenseId,
+                0
+            )
+        );
+        registry.suspend(licenseId, EVIDENCE);
+
+        uint256 other = _issueVolume(10);
+        _suspendAs(publisher, other);
+        _reinstateAs(publisher, other);
+        vm.prank(publisher);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseControllerSuspensionUsed.selector,
+                other,
+                0
+            )
+        );
+        registry.suspend(other, EVIDENCE);
+
+        // A new holding: the controller may suspend once more.
+        vm.prank(holder);
+        registry.releaseAndTransfer(buyer, licenseId, DECLARATION);
+        _suspendAs(publisher, licenseId);
+        assertTrue(registry.getLicense(licenseId).suspended, "suspended in the new holding");
+    }
+
+    function test_suspend_anArbitersSuspensionDoesNotLapse() public {
+        uint256 licenseId = _issueVolume(10);
+        _suspendAs(arbiter, licenseId);
+        assertEq(registry.getLicense(licenseId).suspensionLapsesAt, 0, "no lapse");
+        vm.warp(START + 10 * LAPSE);
+        assertTrue(registry.getLicense(licenseId).suspended, "still suspended");
+        vm.prank(publisher);
+        vm.expectRevert(_err(ILicenseRegistryErrors.LicenseArbiterHold.selector, licenseId));
+        registry.reinstate(licenseId, bytes32(0));
+    }
+
+    function test_revoke_aLapsedSuspensionNoLongerHoldsAnything() public {
+        uint256 licenseId = _issueVolume(10);
+        _suspendAs(publisher, licenseId);
+        vm.warp(START + LAPSE);
+        vm.prank(publisher);
+        registry.revoke(licenseId, REASON_FRAUD, EVIDENCE);
+        assertFalse(registry.getLicense(licenseId).suspended, "ended, not suspended");
+    }
+
+    // ---------------------------------------------------------------- 3. a withheld attestation
+
+    /// @dev The attack of the first edition: the controller never attests, so the license never
+    /// moves. Now the declaration alone suffices `ATTESTATION_PERIOD` after the release.
+    function test_transferFrom_declarationSufficesOnceTheAttestationPeriodRanOut() public {
+        uint256 licenseId = _issue(ATTESTED, holder, 1, 0);
+        _release(licenseId);
+        assertEq(
+            registry.getLicense(licenseId).declarationSufficesAt,
+            START + ATTESTATION_WAIT,
+            "the period runs from the release"
+        );
+        vm.warp(START + ATTESTATION_WAIT - 1);
+        vm.prank(holder);
+        vm.expectRevert(
+            _err(ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector, licenseId)
+        );
+        registry.transferFrom(holder, buyer, licenseId);
+
+        vm.warp(START + ATTESTATION_WAIT);
+        vm.prank(holder);
+        registry.transferFrom(holder, buyer, licenseId);
+        assertEq(registry.ownerOf(licenseId), buyer, "moved on the declaration alone");
+        assertEq(registry.getLicense(licenseId).declarationSufficesAt, 0, "active again");
+    }
+
+    function test_transferFrom_theAttestationPeriodRestartsWithEachRelease() public {
+        uint256 licenseId = _issue(ATTESTED, holder, 1, 0);
+        _release(licenseId);
+        vm.warp(START + ATTESTATION_WAIT - 1);
+        vm.prank(holder);
+        registry.withdrawRelease(licenseId);
+        _release(licenseId);
+        vm.warp(START + ATTESTATION_WAIT);
+        vm.prank(holder);
+        vm.expectRevert(
+            _err(ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector, licenseId)
+        );
+        registry.transferFrom(holder, buyer, licenseId);
+    }
+
+    function test_releaseAndTransfer_stillNeedsTheAttestationStep() public {
+        uint256 licenseId = _issue(ATTESTED, holder, 1, 0);
+        vm.warp(START + 365 days);
+        vm.prank(holder);
+        vm.expectRevert(
+            _err(ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector, licenseId)
+        );
+        registry.releaseAndTransfer(buyer, licenseId, DECLARATION);
     }
 
     /// @dev Raw bytes as a `string`, as a hostile caller would send them (the compiler refuses

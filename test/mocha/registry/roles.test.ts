@@ -139,6 +139,28 @@ const MATRIX: Row[] = [
     call: (r, f) => r.reinstate(f.volumeLicense, EVIDENCE),
   },
   {
+    fn: "suspend (after an arbiter reinstated the license)",
+    allowed: ["arbiter"],
+    deniedWith: "ProductNotControllerOrArbiter",
+    deniedOverride: { publisher: "LicenseSuspensionReservedToArbiters" },
+    setup: async (f) => {
+      await f.registry.connect(f.publisher).suspend(f.volumeLicense, EVIDENCE);
+      await f.registry.connect(f.arbiter).reinstate(f.volumeLicense, EVIDENCE);
+    },
+    call: (r, f) => r.suspend(f.volumeLicense, EVIDENCE),
+  },
+  {
+    fn: "suspend (again in the same holding)",
+    allowed: ["arbiter"],
+    deniedWith: "ProductNotControllerOrArbiter",
+    deniedOverride: { publisher: "LicenseControllerSuspensionUsed" },
+    setup: async (f) => {
+      await f.registry.connect(f.publisher).suspend(f.volumeLicense, EVIDENCE);
+      await f.registry.connect(f.publisher).reinstate(f.volumeLicense, EVIDENCE);
+    },
+    call: (r, f) => r.suspend(f.volumeLicense, EVIDENCE),
+  },
+  {
     fn: "pause",
     allowed: ["pauser"],
     deniedWith: "AccessControlUnauthorizedAccount",
