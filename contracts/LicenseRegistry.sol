@@ -11,7 +11,7 @@ import {ILicenseRegistry} from "./interfaces/ILicenseRegistry.sol";
 import {ILicenseRenderer} from "./interfaces/ILicenseRenderer.sol";
 import {LicenseRenderer} from "./LicenseRenderer.sol";
 import {LicenseRules} from "./libraries/LicenseRules.sol";
-import {LicenseData, LicenseDataLib, LicenseStatus} from "./types/LicenseData.sol";
+import {FirstSaleRegion, LicenseData, LicenseDataLib, LicenseStatus} from "./types/LicenseData.sol";
 import {LicenseIds} from "./types/LicenseIds.sol";
 import {IssuerKind, ProductRecord, ProductRecordLib, ProductTerms} from "./types/Product.sol";
 
@@ -120,6 +120,15 @@ contract LicenseRegistry is
     }
 
     mapping(uint256 licenseId => LicenseAnnex) private _annexes;
+
+    /// @dev How much of a piece of first-sale evidence is used, one slot: capacity (128) | used
+    /// (128), both in seats. Capacity 0: the evidence was never declared nor used.
+    struct EvidenceUse {
+        uint128 capacity;
+        uint128 used;
+    }
+
+    mapping(bytes32 originEvidence => EvidenceUse) private _evidence;
     /// @dev Set by `releaseAndTransfer` right before its transfer, consumed by the transfer hook.
     bool private transient _moveAlreadyChecked;
 
@@ -232,9 +241,11 @@ contract LicenseRegistry is
 
     // ------------------------------------------------------------------ issuance
 
-    // The three single issuances repeat `_beginIssuance` + `_issueOne` on purpose: routing them
-    // through one shared private function costs `issue` 73 gas, a third of its margin under the
-    // 1.20x-of-a-plain-mint target (measured in test/mocha/gas/targets.test.ts).
+    // The single issuances repeat `_beginIssuance` + `_issueOne` on purpose, and `issue` writes
+    // `_issueOne`'s steps out without the key, evidence and region it never has: routing it
+    // through the shared private function costs it about 280 gas, more than its margin under
+    // the 1.20x-of-a-plain-mint target (measured in test/mocha/gas/targets.test.ts). A plain
+    // issuance records no region, so it is never exhausted: `!transferable` is `!resellable`.
 
     /// @inheritdoc ILicenseRegistry
     function issue(
@@ -248,7 +259,24 @@ contract LicenseRegistry is
             1
         );
         licenseId = firstId;
-        _issueOne(product, productId, delegate, licenseId, holder, seats, validUntil, 0, 0);
+        // The cheapest issuance, written out: no key, no evidence, no region to record.
+        if (delegate == IssuerKind.Onboarder) {
+            revert LicenseOriginEvidenceMissing(productId, msg.sender);
+        }
+        LicenseRules.checkIssue(
+            product.maxSeats(),
+            product.validityPeriod(),
+            seats,
+            validUntil,
+            block.timestamp
+        );
+        LicenseData data = LicenseDataLib.pack(seats, validUntil, product.flags());
+        _mintAndSetExtraDataUnchecked(holder, licenseId, LicenseData.unwrap(data));
+        emit LicenseIssued(licenseId, seats, validUntil);
+        if (delegate != IssuerKind.None) {
+            emit LicenseIssuedBy(licenseId, productId, msg.sender, bytes32(0));
+        }
+        if (!data.transferable()) emit Locked(licenseId);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -266,14 +294,14 @@ contract LicenseRegistry is
         licenseId = firstId;
         _issueOne(
             product,
-            productId,
             delegate,
             licenseId,
             holder,
             seats,
             validUntil,
             0,
-            originEvidence
+            originEvidence,
+            FirstSaleRegion.Unrecorded
         );
     }
 
@@ -294,14 +322,14 @@ contract LicenseRegistry is
         licenseId = firstId;
         _issueOne(
             product,
-            productId,
             delegate,
             licenseId,
             holder,
             seats,
             validUntil,
             keyCommitment,
-            originEvidence
+            originEvidence,
+            FirstSaleRegion.Unrecorded
         );
     }
 
@@ -310,27 +338,34 @@ contract LicenseRegistry is
         uint256 productId,
         IssueRequest[] calldata requests
     ) external returns (uint256 firstLicenseId) {
-        uint256 count = requests.length;
-        if (count == 0) revert LicenseBatchEmpty();
-        (ProductRecord product, IssuerKind delegate, uint256 firstId) = _beginIssuance(
-            productId,
-            count
-        );
-        firstLicenseId = firstId;
-        for (uint256 i; i < count; ++i) {
-            IssueRequest calldata r = requests[i];
-            _issueOne(
-                product,
-                productId,
-                delegate,
-                firstLicenseId + i,
-                r.holder,
-                r.seats,
-                r.validUntil,
-                r.keyCommitment,
-                r.originEvidence
-            );
+        firstLicenseId = _issueBatch(productId, requests, FirstSaleRegion.Unrecorded);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function issueWithFirstSale(
+        uint256 productId,
+        FirstSaleRegion region,
+        IssueRequest[] calldata requests
+    ) external returns (uint256 firstLicenseId) {
+        if (region == FirstSaleRegion.Unrecorded) revert LicenseFirstSaleRegionMissing(productId);
+        firstLicenseId = _issueBatch(productId, requests, region);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function declareEvidence(uint256 productId, bytes32 originEvidence, uint256 capacity) external {
+        ProductRecord product = _existingProduct(productId);
+        if (msg.sender != product.controller()) {
+            if (_issuerKindOf(productId, msg.sender) == IssuerKind.None) {
+                revert ProductNotIssuer(productId, msg.sender);
+            }
         }
+        if (originEvidence == bytes32(0) || capacity == 0 || capacity > type(uint128).max) {
+            revert EvidenceDeclarationInvalid(originEvidence, capacity);
+        }
+        uint256 existing = _evidence[originEvidence].capacity;
+        if (existing != 0) revert EvidenceAlreadyDeclared(originEvidence, existing);
+        _evidence[originEvidence].capacity = uint128(capacity);
+        emit EvidenceDeclared(originEvidence, productId, msg.sender, capacity);
     }
 
     // ------------------------------------------------------------------ holder actions
@@ -391,7 +426,7 @@ contract LicenseRegistry is
             LicenseData child = LicenseDataLib.pack(seats[i], validUntil, termBits);
             _mintAndSetExtraDataUnchecked(holder, childId, LicenseData.unwrap(child));
             emit LicenseSplit(licenseId, childId, seats[i]);
-            if (!child.transferable()) emit Locked(childId);
+            if (!child.resellable()) emit Locked(childId);
         }
     }
 
@@ -583,7 +618,9 @@ contract LicenseRegistry is
             suspensionLapsesAt: data.suspended() && !data.arbiterHold()
                 ? _annexes[licenseId].suspensionLapsesAt
                 : 0,
-            declarationSufficesAt: uint48(_declarationSufficesAt(licenseId, data))
+            declarationSufficesAt: uint48(_declarationSufficesAt(licenseId, data)),
+            firstSaleRegion: data.firstSaleRegion(),
+            exhausted: data.exhausted()
         });
     }
 
@@ -605,6 +642,14 @@ contract LicenseRegistry is
     /// @inheritdoc ILicenseRegistry
     function issuerKind(uint256 productId, address account) external view returns (IssuerKind) {
         return _issuerKindOf(productId, account);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function evidenceUse(
+        bytes32 originEvidence
+    ) external view returns (uint256 capacity, uint256 used) {
+        EvidenceUse memory use = _evidence[originEvidence];
+        return (use.capacity, use.used);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -733,19 +778,44 @@ contract LicenseRegistry is
         }
     }
 
+    function _issueBatch(
+        uint256 productId,
+        IssueRequest[] calldata requests,
+        FirstSaleRegion region
+    ) private returns (uint256 firstLicenseId) {
+        if (requests.length == 0) revert LicenseBatchEmpty();
+        ProductRecord product;
+        IssuerKind delegate;
+        (product, delegate, firstLicenseId) = _beginIssuance(productId, requests.length);
+        for (uint256 i; i < requests.length; ++i) {
+            IssueRequest calldata r = requests[i];
+            _issueOne(
+                product,
+                delegate,
+                firstLicenseId + i,
+                r.holder,
+                r.seats,
+                r.validUntil,
+                r.keyCommitment,
+                r.originEvidence,
+                region
+            );
+        }
+    }
+
     function _issueOne(
         ProductRecord product,
-        uint256 productId,
         IssuerKind delegate,
         uint256 licenseId,
         address holder,
         uint256 seats,
         uint256 validUntil,
         bytes32 keyCommitment,
-        bytes32 originEvidence
+        bytes32 originEvidence,
+        FirstSaleRegion region
     ) private {
         if (delegate == IssuerKind.Onboarder && originEvidence == bytes32(0)) {
-            revert LicenseOriginEvidenceMissing(productId, msg.sender);
+            revert LicenseOriginEvidenceMissing(LicenseIds.productId(licenseId), msg.sender);
         }
         LicenseRules.checkIssue(
             product.maxSeats(),
@@ -754,9 +824,35 @@ contract LicenseRegistry is
             validUntil,
             block.timestamp
         );
-        LicenseData data = LicenseDataLib.pack(seats, validUntil, product.flags());
+        // The region and the keyed mark are fixed here with the terms, in the same slot.
+        LicenseData data = LicenseDataLib.pack(
+            seats,
+            validUntil,
+            product.flags() | LicenseDataLib.regionBits(region, keyCommitment != bytes32(0))
+        );
         _mintAndSetExtraDataUnchecked(holder, licenseId, LicenseData.unwrap(data));
         emit LicenseIssued(licenseId, seats, validUntil);
+        // The controller's plain issuance records nothing more.
+        if (
+            delegate != IssuerKind.None ||
+            keyCommitment != bytes32(0) ||
+            originEvidence != bytes32(0) ||
+            region != FirstSaleRegion.Unrecorded
+        ) _recordIssuance(delegate, licenseId, seats, keyCommitment, originEvidence, region);
+        if (!data.resellable()) emit Locked(licenseId);
+    }
+
+    /// @dev What an issuance records beyond the license itself: who issued it on what evidence
+    /// (drawn from the evidence's capacity), its key commitment, its first-sale region.
+    function _recordIssuance(
+        IssuerKind delegate,
+        uint256 licenseId,
+        uint256 seats,
+        bytes32 keyCommitment,
+        bytes32 originEvidence,
+        FirstSaleRegion region
+    ) private {
+        uint256 productId = LicenseIds.productId(licenseId);
         if (delegate != IssuerKind.None || originEvidence != bytes32(0)) {
             emit LicenseIssuedBy(licenseId, productId, msg.sender, originEvidence);
         }
@@ -767,7 +863,31 @@ contract LicenseRegistry is
             _licenseOfKey[productKey] = licenseId;
             emit LicenseKeyCommitted(licenseId, keyCommitment);
         }
-        if (!data.transferable()) emit Locked(licenseId);
+        if (region != FirstSaleRegion.Unrecorded) {
+            emit LicenseFirstSaleRecorded(licenseId, productId, region);
+        }
+        if (originEvidence != bytes32(0)) _drawEvidence(originEvidence, licenseId, seats);
+    }
+
+    /// @dev Draws `seats` from the capacity of `originEvidence` for `licenseId`; evidence never
+    /// declared covers exactly its first license's seats.
+    function _drawEvidence(bytes32 originEvidence, uint256 licenseId, uint256 seats) private {
+        EvidenceUse memory use = _evidence[originEvidence];
+        uint256 capacity = use.capacity == 0 ? seats : use.capacity;
+        uint256 used = use.used + seats;
+        if (used > capacity) {
+            revert EvidenceCapacityExceeded(originEvidence, capacity, use.used, seats);
+        }
+        // Seats are at most 2^32 - 1 per license and capacity below 2^128: both fit.
+        _evidence[originEvidence] = EvidenceUse(uint128(capacity), uint128(used));
+        emit EvidenceDrawn(
+            originEvidence,
+            licenseId,
+            LicenseIds.productId(licenseId),
+            seats,
+            used,
+            capacity
+        );
     }
 
     function _release(

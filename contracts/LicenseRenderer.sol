@@ -6,7 +6,7 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {ILicenseRegistry} from "./interfaces/ILicenseRegistry.sol";
 import {ILicenseRenderer} from "./interfaces/ILicenseRenderer.sol";
-import {LicenseStatus} from "./types/LicenseData.sol";
+import {FirstSaleRegion, LicenseStatus} from "./types/LicenseData.sol";
 
 /// @title LicenseRenderer
 /// @notice The registry's metadata renderer (see `ILicenseRenderer`). The registry creates it in
@@ -139,7 +139,18 @@ contract LicenseRenderer is ILicenseRenderer {
                     ),
                 '},{"trait_type":"Transferable","value":"',
                 license.transferable ? "yes" : "no",
+                '"},{"trait_type":"First sale","value":"',
+                _regionName(license.firstSaleRegion),
+                '"},{"trait_type":"Exhausted","value":"',
+                license.exhausted ? "yes" : "no",
                 '"}]'
             );
+    }
+
+    function _regionName(FirstSaleRegion region) private pure returns (string memory) {
+        if (region == FirstSaleRegion.EEA) return "EU/EEA";
+        if (region == FirstSaleRegion.Switzerland) return "Switzerland";
+        if (region == FirstSaleRegion.Elsewhere) return "outside the EU/EEA and Switzerland";
+        return "not recorded";
     }
 }

@@ -184,6 +184,14 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
     `the parts of license ${s(a.licenseId)} add up to ${s(a.partsTotal)} seats, but it has ${s(a.parentSeats)}: a split must keep every seat`,
   ProductURINotUtf8: (a) =>
     `the product's metadata URI is not valid UTF-8 (from byte ${s(a.offset)}): wallets could not read its metadata`,
+  LicenseFirstSaleRegionMissing: (a) =>
+    `issuing licenses of product ${s(a.productId)} with a first sale needs its region (EU/EEA, Switzerland or elsewhere)`,
+  EvidenceCapacityExceeded: (a) =>
+    `the first-sale evidence ${s(a.originEvidence)} covers ${s(a.capacity)} seats and ${s(a.used)} are already onboarded: ${s(a.seats)} more would sell the same paperwork twice`,
+  EvidenceAlreadyDeclared: (a) =>
+    `the first-sale evidence ${s(a.originEvidence)} already covers ${s(a.capacity)} seats: its capacity is set once`,
+  EvidenceDeclarationInvalid: (a) =>
+    `declaring first-sale evidence needs its hash and at least one seat (${s(a.capacity)} given for ${s(a.originEvidence)})`,
   // ---------------------------------------------------------------- registry
   RegistryPaused: (a) => `the registry is paused until ${when(a.pausedUntil)}`,
   RegistryNotPaused: () => `the registry is not paused`,

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IssuerKind, ProductTerms} from "../types/Product.sol";
-import {LicenseStatus} from "../types/LicenseData.sol";
+import {FirstSaleRegion, LicenseStatus} from "../types/LicenseData.sol";
 import {ILicenseRegistryErrors} from "./ILicenseRegistryErrors.sol";
 
 /// @title ILicenseRegistry
@@ -31,7 +31,8 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
     /// @param attested Whether the controller attested the deactivation of the released copy.
     /// @param expired Whether a limited license's validity has run out.
     /// @param valid Whether the license is valid for its holder right now.
-    /// @param transferable Whether the product's terms allow resale.
+    /// @param transferable Whether the product's terms allow resale (an exhausted license resells
+    /// whatever they say).
     /// @param splittable Whether the product's terms allow splitting.
     /// @param attestationRequired Whether a resale needs the controller's attestation.
     /// @param moves How many times the license changed hands (at most 32,767).
@@ -39,6 +40,10 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
     /// none, or an arbiter's suspension, which does not lapse).
     /// @param declarationSufficesAt For a released license of a product that requires the
     /// controller's attestation: from when the holder's declaration alone suffices (0 otherwise).
+    /// @param firstSaleRegion Where the license's first sale took place, as issued.
+    /// @param exhausted Whether EU (or Swiss) law exhausted the publisher's control of its
+    /// resale: perpetual and first sold in the EU/EEA or Switzerland. It then may be resold
+    /// whatever its product's terms say.
     struct LicenseView {
         address holder;
         uint256 productId;
@@ -55,6 +60,8 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
         uint256 moves;
         uint48 suspensionLapsesAt;
         uint48 declarationSufficesAt;
+        FirstSaleRegion firstSaleRegion;
+        bool exhausted;
     }
 
     /// @notice A product as `getProduct` reports it.
@@ -136,6 +143,14 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
         address indexed issuer,
         bytes32 originEvidence
     );
+    /// @notice License `licenseId` (of `productId`) was first sold in `region`, as its issuer
+    /// recorded at issuance (emitted right after `LicenseIssued`/`LicenseIssuedBy`; a license
+    /// without this event records no region and is never presumed exhausted).
+    event LicenseFirstSaleRecorded(
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        FirstSaleRegion region
+    );
     /// @notice License `licenseId` was bound to the license-key commitment `keyCommitment`
     /// (unique within the license's product).
     event LicenseKeyCommitted(uint256 indexed licenseId, bytes32 indexed keyCommitment);
@@ -198,6 +213,28 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
     );
     /// @notice `holder` surrendered license `licenseId` for good.
     event LicenseSurrendered(uint256 indexed licenseId, address indexed holder);
+
+    // ------------------------------------------------------------------ events: evidence
+
+    /// @notice `declarer`, an issuer of `productId`, declared that the first-sale evidence hashed
+    /// as `originEvidence` covers `capacity` seats, before any license was onboarded on it.
+    event EvidenceDeclared(
+        bytes32 indexed originEvidence,
+        uint256 indexed productId,
+        address indexed declarer,
+        uint256 capacity
+    );
+    /// @notice License `licenseId` of `productId` was issued on the evidence `originEvidence`,
+    /// drawing `seats` of its `capacity`; `used` seats are drawn now. Filter on `originEvidence`
+    /// to list every license issued on one piece of paperwork.
+    event EvidenceDrawn(
+        bytes32 indexed originEvidence,
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        uint256 seats,
+        uint256 used,
+        uint256 capacity
+    );
 
     // ------------------------------------------------------------------ events: registry
 
@@ -275,8 +312,10 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
     ) external returns (uint256 licenseId);
 
     /// @notice Issues one license carrying the hash of its first-sale evidence: how onboarders
-    /// bring licenses sold before the ledger existed.
-    /// @dev As `issue`; onboarders must give a non-zero `originEvidence`.
+    /// bring licenses sold before the ledger existed. The license's seats are drawn from the
+    /// evidence's capacity (see `declareEvidence`), so the same paperwork cannot be sold twice.
+    /// @dev As `issue`; onboarders must give a non-zero `originEvidence`. Writes the evidence's
+    /// use slot too (every issuance with evidence does).
     function issueWithEvidence(
         uint256 productId,
         address holder,
@@ -299,6 +338,21 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
         bytes32 originEvidence
     ) external returns (uint256 licenseId);
 
+    /// @notice Issues licenses as `issueBatch` does, recording where their first sale took place:
+    /// the publisher's own sale, or (for an onboarder) the place its first-sale evidence shows.
+    /// A perpetual license first sold in the EU/EEA or Switzerland is exhausted: it may be
+    /// resold whatever its product's terms say (CJEU C-128/11, UsedSoft). The other issuance
+    /// functions record no region (`Unrecorded`), which is never presumed exhausted.
+    /// @dev As `issueBatch`; one `LicenseFirstSaleRecorded` per license. The region sits in the
+    /// license's own slot, so recording it costs no storage write.
+    /// @param region `EEA`, `Switzerland` or `Elsewhere` (`Unrecorded` is refused).
+    /// @return firstLicenseId The id of the first license; the others follow in request order.
+    function issueWithFirstSale(
+        uint256 productId,
+        FirstSaleRegion region,
+        IssueRequest[] calldata requests
+    ) external returns (uint256 firstLicenseId);
+
     /// @notice Issues one license per request, with consecutive ids, in one transaction.
     /// @dev Writes the product's serial counter once, then per license its slot and its holder's
     /// balance (plus the commitment slot where one is given).
@@ -307,6 +361,16 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
         uint256 productId,
         IssueRequest[] calldata requests
     ) external returns (uint256 firstLicenseId);
+
+    /// @notice Declares, before its first use, how many seats the first-sale evidence hashed as
+    /// `originEvidence` covers (an invoice for 100 seats: 100). Every license issued on it, by
+    /// any issuer of any product, draws its seats from that capacity, and one beyond it is
+    /// refused. Evidence used without a declaration covers exactly the seats of the first
+    /// license issued on it.
+    /// @dev The product's controller or one of its issuers. Once per evidence hash.
+    /// @param productId A product the caller controls or issues, named for the record.
+    /// @param capacity The seats the evidence covers, at least 1.
+    function declareEvidence(uint256 productId, bytes32 originEvidence, uint256 capacity) external;
 
     // ------------------------------------------------------------------ holder actions
 
@@ -411,6 +475,12 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
 
     /// @notice How `account` may issue licenses of `productId` now (`None` once control changed).
     function issuerKind(uint256 productId, address account) external view returns (IssuerKind);
+
+    /// @notice How many seats the first-sale evidence hashed as `originEvidence` covers and how
+    /// many are onboarded (0, 0: never used). The licenses are in its `EvidenceDrawn` events.
+    function evidenceUse(
+        bytes32 originEvidence
+    ) external view returns (uint256 capacity, uint256 used);
 
     /// @notice The number of products registered (ids run from 1 to this).
     function productCount() external view returns (uint256);

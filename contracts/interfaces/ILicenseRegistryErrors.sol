@@ -70,8 +70,11 @@ interface ILicenseRegistryErrors is IERC721Errors {
     /// `moves` moves: a controller suspends a license once per holding (it cannot renew a
     /// lapsed or lifted suspension); an arbiter decides any further freeze.
     error LicenseControllerSuspensionUsed(uint256 licenseId, uint256 moves);
-    /// @notice The terms of license `licenseId` do not allow resale.
+    /// @notice License `licenseId` may not change hands: its product's terms do not allow resale
+    /// and it is not exhausted (perpetual and first sold in the EU/EEA or Switzerland).
     error LicenseNotTransferable(uint256 licenseId);
+    /// @notice `issueWithFirstSale` must name where the first sale took place (not `Unrecorded`).
+    error LicenseFirstSaleRegionMissing(uint256 productId);
     /// @notice The terms of license `licenseId` do not allow splitting.
     error LicenseNotSplittable(uint256 licenseId);
     /// @notice License `licenseId` cannot move: its holder has not declared its copy unusable
@@ -98,6 +101,24 @@ interface ILicenseRegistryErrors is IERC721Errors {
     error LicenseSplitEmptyPart(uint256 licenseId, uint256 index);
     /// @notice The parts of a split of `licenseId` add up to `partsTotal`, not `parentSeats`.
     error LicenseSplitSeatsMismatch(uint256 licenseId, uint256 partsTotal, uint256 parentSeats);
+
+    // ------------------------------------------------------------------ errors: evidence
+
+    /// @notice The first-sale evidence hashed as `originEvidence` covers `capacity` seats and
+    /// `used` of them are onboarded already: `seats` more would exceed it (the same paperwork
+    /// sold twice).
+    error EvidenceCapacityExceeded(
+        bytes32 originEvidence,
+        uint256 capacity,
+        uint256 used,
+        uint256 seats
+    );
+    /// @notice The capacity of evidence `originEvidence` is already set (`capacity` seats), by a
+    /// declaration or by its first onboarding.
+    error EvidenceAlreadyDeclared(bytes32 originEvidence, uint256 capacity);
+    /// @notice A declaration needs a non-zero evidence hash and a capacity of at least one seat
+    /// (`capacity` was given).
+    error EvidenceDeclarationInvalid(bytes32 originEvidence, uint256 capacity);
 
     // ------------------------------------------------------------------ errors: registry
 

@@ -43,8 +43,10 @@ library LicenseRules {
         }
     }
 
-    /// @notice A license may be released when it is live, active and of a transferable product,
-    /// and the release names the holder's declaration.
+    /// @notice A license may be released when it is live, active and may lawfully change hands
+    /// (exhausted under EU or Swiss law, or of a product whose terms permit resale), and the
+    /// release names the holder's declaration. An exhausted license is never refused for its
+    /// product's terms: a publisher cannot switch exhaustion off (CJEU C-128/11).
     function checkRelease(
         uint256 licenseId,
         LicenseData data,
@@ -52,7 +54,7 @@ library LicenseRules {
         bytes32 declarationHash
     ) internal pure {
         checkLive(licenseId, data, now_);
-        if (!data.transferable()) revert ILicenseRegistryErrors.LicenseNotTransferable(licenseId);
+        if (!data.resellable()) revert ILicenseRegistryErrors.LicenseNotTransferable(licenseId);
         if (data.status() == LicenseStatus.Released) {
             revert ILicenseRegistryErrors.LicenseAlreadyReleased(licenseId);
         }
@@ -151,12 +153,12 @@ library LicenseRules {
         return data.status() == LicenseStatus.Active && !data.suspended() && !data.expiredAt(now_);
     }
 
-    /// @notice Whether a license cannot move in its current state (ERC-5192 `locked`): its
-    /// product forbids resale, it has ended or expired, a dispute suspends it, or it has made the
+    /// @notice Whether a license cannot move in its current state (ERC-5192 `locked`): it is not
+    /// exhausted and its product forbids resale, it has ended or expired, a dispute suspends it, or it has made the
     /// most moves the count holds.
     function isLocked(LicenseData data, uint256 now_) internal pure returns (bool) {
         return
-            !data.transferable() ||
+            !data.resellable() ||
             data.ended() ||
             data.suspended() ||
             data.expiredAt(now_) ||

@@ -9,6 +9,7 @@ import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.s
 import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {LicenseRegistry} from "../../../contracts/LicenseRegistry.sol";
 import {LicenseIds} from "../../../contracts/types/LicenseIds.sol";
+import {FirstSaleRegion} from "../../../contracts/types/LicenseData.sol";
 import {IssuerKind} from "../../../contracts/types/Product.sol";
 import {Test} from "../utils/Test.sol";
 import {HandlerText} from "./HandlerText.sol";
@@ -44,6 +45,8 @@ struct ExpectedDispute {
     uint256 controllerSuspendedAtMove;
     /// @dev An arbiter reinstated it: only arbiters may suspend it from then on.
     bool arbiterReinstated;
+    /// @dev Where its first sale took place (`FirstSaleRegion`; inherited by split children).
+    uint8 region;
 }
 
 /// @notice A product as the handler expects it.
@@ -87,7 +90,9 @@ enum Violation {
     /// Someone neither holder nor approved by it moved, released or split a license.
     UnapprovedMove,
     ControllerSuspendedAfterArbiter,
-    AdminActedOnLicense
+    AdminActedOnLicense,
+    ExhaustedRefusedForTerms,
+    EvidenceOverdrawn
 }
 
 /// @title RegistryHandler
@@ -126,6 +131,10 @@ contract RegistryHandler is Test {
     uint256[] private _ids;
     mapping(uint256 licenseId => ExpectedLicense) private _ledger;
     mapping(uint256 licenseId => ExpectedDispute) private _disputes;
+    /// @dev First-sale evidence comes from a small pool, so onboardings share paperwork.
+    uint256 private constant EVIDENCE_POOL = 6;
+    mapping(bytes32 evidence => uint256) private _evidenceCapacity;
+    mapping(bytes32 evidence => uint256) private _evidenceUsed;
     uint256[] private _roots;
     mapping(uint256 root => uint256) private _rootSeats;
     mapping(uint256 root => uint256) private _rootSeatsEnded;
@@ -133,6 +142,8 @@ contract RegistryHandler is Test {
     mapping(uint256 parent => uint256[]) private _children;
 
     uint48 private _pausedUntil;
+    /// @dev The region the issuance in progress records (0 but in `issueWithFirstSale`).
+    uint8 private _pendingRegion;
 
     mapping(Violation => uint256) public violations;
     mapping(Violation => string) public firstViolation;
@@ -265,6 +276,79 @@ contract RegistryHandler is Test {
         }
     }
 
+    function issueWithFirstSale(
+        uint256 productSeed,
+        uint256 callerSeed,
+        uint256 holderSeed,
+        uint256 seatsSeed,
+        uint256 validitySeed,
+        uint256 regionSeed
+    ) external {
+        (uint256 pi, uint256 pid) = _pickProduct(productSeed);
+        address caller = _issuingCaller(callerSeed, pi);
+        uint8 region = uint8(regionSeed % 8 == 0 ? 0 : 1 + ((regionSeed >> 3) % 3));
+        ILicenseRegistry.IssueRequest[] memory reqs = new ILicenseRegistry.IssueRequest[](1);
+        reqs[0] = _request(pi, holderSeed, seatsSeed, validitySeed, 0, regionSeed >> 8);
+        bytes memory expected =
+            region == 0
+                ? abi.encodeWithSelector(
+                    ILicenseRegistryErrors.LicenseFirstSaleRegionMissing.selector,
+                    pid
+                )
+                : _expectIssuance(pi, pid, caller, reqs);
+        attempted["issueWithFirstSale"] += 1;
+        vm.prank(caller);
+        try registry.issueWithFirstSale(pid, FirstSaleRegion(region), reqs) returns (uint256 id) {
+            _pendingRegion = region;
+            _afterIssuance("issueWithFirstSale", pi, pid, caller, reqs, id, expected);
+            _pendingRegion = 0;
+        } catch (bytes memory err) {
+            _failed("issueWithFirstSale", pid, caller, expected, err);
+        }
+    }
+
+    function declareEvidence(
+        uint256 productSeed,
+        uint256 callerSeed,
+        uint256 evidenceSeed,
+        uint256 capacitySeed
+    ) external {
+        (uint256 pi, uint256 pid) = _pickProduct(productSeed);
+        address caller = _issuingCaller(callerSeed, pi);
+        bytes32 evidence = _evidenceOf(evidenceSeed);
+        uint256 capacity = bound(capacitySeed, 0, 200);
+        bytes memory expected;
+        if (pi == NO_PRODUCT) {
+            expected = _err(ILicenseRegistryErrors.ProductDoesNotExist.selector, pid);
+        } else if (caller != _products[pi].controller && _grants[pi][caller] == IssuerKind.None) {
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductNotIssuer.selector,
+                pid,
+                caller
+            );
+        } else if (evidence == bytes32(0) || capacity == 0) {
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.EvidenceDeclarationInvalid.selector,
+                evidence,
+                capacity
+            );
+        } else if (_evidenceCapacity[evidence] != 0) {
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.EvidenceAlreadyDeclared.selector,
+                evidence,
+                _evidenceCapacity[evidence]
+            );
+        }
+        attempted["declareEvidence"] += 1;
+        vm.prank(caller);
+        try registry.declareEvidence(pid, evidence, capacity) {
+            _succeeded("declareEvidence", pid, caller, expected);
+            _evidenceCapacity[evidence] = capacity;
+        } catch (bytes memory err) {
+            _failed("declareEvidence", pid, caller, expected, err);
+        }
+    }
+
     // ================================================================ holder actions
 
     function release(uint256 licenseSeed, uint256 callerSeed, uint256 declarationSeed) external {
@@ -281,6 +365,7 @@ contract RegistryHandler is Test {
             _disputes[id].releasedAt = uint48(block.timestamp);
             lic.releasedSinceMove = true;
         } catch (bytes memory err) {
+            _checkExhaustedNotRefused("release", id, caller, err);
             _failed("release", id, caller, expected, err);
         }
     }
@@ -353,6 +438,7 @@ contract RegistryHandler is Test {
             if (!lic.releasedSinceMove && lic.status < 2) lic.releasedSinceMove = true;
             _moved("releaseAndTransfer", id, lic, caller, to, _mayManage(caller, lic));
         } catch (bytes memory err) {
+            _checkExhaustedNotRefused("releaseAndTransfer", id, caller, err);
             _failed("releaseAndTransfer", id, caller, expected, err);
         }
     }
@@ -882,7 +968,38 @@ contract RegistryHandler is Test {
                     );
             }
         }
-        return _expectKeyFree(pi, reqs, i, firstId);
+        bytes memory keyRefusal = _expectKeyFree(pi, reqs, i, firstId);
+        if (keyRefusal.length != 0) return keyRefusal;
+        return _expectEvidence(reqs, i);
+    }
+
+    /// @dev Evidence draws its seats from its capacity (set by a declaration, or else by the
+    /// first license issued on it), counting earlier requests of the same batch.
+    function _expectEvidence(
+        ILicenseRegistry.IssueRequest[] memory reqs,
+        uint256 i
+    ) private view returns (bytes memory) {
+        bytes32 evidence = reqs[i].originEvidence;
+        if (evidence == bytes32(0)) return "";
+        uint256 capacity = _evidenceCapacity[evidence];
+        uint256 used = _evidenceUsed[evidence];
+        for (uint256 j; j < i; ++j) {
+            if (reqs[j].originEvidence != evidence) continue;
+            if (capacity == 0) capacity = reqs[j].seats;
+            used += reqs[j].seats;
+        }
+        if (capacity == 0) capacity = reqs[i].seats;
+        if (used + reqs[i].seats > capacity) {
+            return
+                abi.encodeWithSelector(
+                    ILicenseRegistryErrors.EvidenceCapacityExceeded.selector,
+                    evidence,
+                    capacity,
+                    used,
+                    reqs[i].seats
+                );
+        }
+        return "";
     }
 
     /// @dev A key commitment binds one license of its product, counting earlier requests of the
@@ -917,7 +1034,7 @@ contract RegistryHandler is Test {
         if (!_mayManage(caller, lic)) return _insufficientApproval(caller, id);
         bytes memory live = _expectLive(id, lic);
         if (live.length != 0) return live;
-        if (!_products[lic.productIndex].transferable) {
+        if (!_products[lic.productIndex].transferable && !_exhausted(id)) {
             return _err(ILicenseRegistryErrors.LicenseNotTransferable.selector, id);
         }
         if (lic.status == 1)
@@ -967,7 +1084,7 @@ contract RegistryHandler is Test {
         bytes memory live = _expectLive(id, lic);
         if (live.length != 0) return live;
         ExpectedProduct storage p = _products[lic.productIndex];
-        if (!p.transferable)
+        if (!p.transferable && !_exhausted(id))
             return _err(ILicenseRegistryErrors.LicenseNotTransferable.selector, id);
         if (lic.status == 1)
             return _err(ILicenseRegistryErrors.LicenseAlreadyReleased.selector, id);
@@ -1087,6 +1204,15 @@ contract RegistryHandler is Test {
             _rootSeats[id] = reqs[i].seats;
             _balances[reqs[i].holder] += 1;
             if (reqs[i].keyCommitment != bytes32(0)) _keys[pi][reqs[i].keyCommitment] = id;
+            _disputes[id].region = _pendingRegion;
+            bytes32 evidence = reqs[i].originEvidence;
+            if (evidence != bytes32(0)) {
+                if (_evidenceCapacity[evidence] == 0) _evidenceCapacity[evidence] = reqs[i].seats;
+                _evidenceUsed[evidence] += reqs[i].seats;
+                if (_evidenceUsed[evidence] > _evidenceCapacity[evidence]) {
+                    _violate(Violation.EvidenceOverdrawn, op, id, caller);
+                }
+            }
         }
         p.serials += reqs.length;
     }
@@ -1116,6 +1242,7 @@ contract RegistryHandler is Test {
             c.validUntil = lic.validUntil;
             c.root = lic.root;
             c.parent = id;
+            _disputes[childId].region = _disputes[id].region;
             _ids.push(childId);
             _children[id].push(childId);
             _balances[lic.holder] += 1;
@@ -1230,8 +1357,9 @@ contract RegistryHandler is Test {
         if (want == Pick.Suspended) return _suspendedNow(id);
         if (lic.status != 0 || _suspendedNow(id) || _expired(lic)) return false;
         ExpectedProduct storage p = _products[lic.productIndex];
-        if (want == Pick.Resellable) return p.transferable;
-        if (want == Pick.ResellableAtOnce) return p.transferable && !p.attestationRequired;
+        bool resellable = p.transferable || _exhausted(id);
+        if (want == Pick.Resellable) return resellable;
+        if (want == Pick.ResellableAtOnce) return resellable && !p.attestationRequired;
         return true;
     }
 
@@ -1272,7 +1400,7 @@ contract RegistryHandler is Test {
     ) private view returns (ILicenseRegistry.IssueRequest memory r) {
         r.holder = _actor(holderSeed);
         r.keyCommitment = key;
-        r.originEvidence = _hashOrZero(evidenceSeed, "first sale");
+        r.originEvidence = _evidenceOf(evidenceSeed);
         if (pi == NO_PRODUCT) {
             r.seats = 1;
             return r;
@@ -1329,6 +1457,33 @@ contract RegistryHandler is Test {
         return keccak256(abi.encode("license key", seed % 12));
     }
 
+    /// @dev One of `EVIDENCE_POOL` invoices, or none one time in eight.
+    function _evidenceOf(uint256 seed) private pure returns (bytes32) {
+        if (seed % 8 == 0) return bytes32(0);
+        return evidenceAt((seed >> 3) % EVIDENCE_POOL);
+    }
+
+    function evidenceAt(uint256 index) public pure returns (bytes32) {
+        return keccak256(abi.encode("first sale", index));
+    }
+
+    function evidencePoolSize() external pure returns (uint256) {
+        return EVIDENCE_POOL;
+    }
+
+    function expectedEvidence(bytes32 evidence) external view returns (uint256, uint256) {
+        return (_evidenceCapacity[evidence], _evidenceUsed[evidence]);
+    }
+
+    function expectedExhausted(uint256 id) external view returns (bool) {
+        return _exhausted(id);
+    }
+
+    function _exhausted(uint256 id) private view returns (bool) {
+        uint8 region = _disputes[id].region;
+        return _ledger[id].validUntil == 0 && (region == 1 || region == 2);
+    }
+
     function _hashOrZero(uint256 seed, string memory tag) private pure returns (bytes32) {
         if (seed % 8 == 0) return bytes32(0);
         return keccak256(abi.encode(tag, seed));
@@ -1338,6 +1493,20 @@ contract RegistryHandler is Test {
 
     function _mayManage(address caller, ExpectedLicense storage lic) private view returns (bool) {
         return caller == lic.holder || caller == lic.approved || _operators[lic.holder][caller];
+    }
+
+    /// @dev An exhausted license is never refused a move for its product's terms.
+    function _checkExhaustedNotRefused(
+        string memory op,
+        uint256 id,
+        address caller,
+        bytes memory err
+    ) private {
+        if (!_exhausted(id)) return;
+        bytes memory terms = _err(ILicenseRegistryErrors.LicenseNotTransferable.selector, id);
+        if (keccak256(err) == keccak256(terms)) {
+            _violate(Violation.ExhaustedRefusedForTerms, op, id, caller);
+        }
     }
 
     /// @dev Suspended right now: an arbiter's hold, or a controller's suspension not yet lapsed.

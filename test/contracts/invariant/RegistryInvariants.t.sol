@@ -49,7 +49,7 @@ contract RegistryInvariants is Test {
         for (uint256 p; p < productIds.length; ++p) {
             for (uint256 h = 7; h <= 9; ++h) handler.issue(p, 1, h, 13, 1_296_001);
         }
-        assertEq(handler.licenseCount(), 12, "initial licenses issued");
+        assertEq(handler.licenseCount(), 15, "initial licenses issued");
         assertEq(
             handler.violations(Violation.Outcome),
             0,
@@ -317,6 +317,40 @@ contract RegistryInvariants is Test {
         }
     }
 
+    /// @notice Issue 14: an exhausted license (perpetual, first sold in the EU/EEA or Switzerland)
+    /// is never refused a move for its product's terms, and the registry says which are.
+    function invariant_exhaustedLicenseNeverRefusedForItsTerms() public view {
+        assertEq(
+            handler.violations(Violation.ExhaustedRefusedForTerms),
+            0,
+            handler.firstViolation(Violation.ExhaustedRefusedForTerms)
+        );
+        uint256 count = handler.licenseCount();
+        for (uint256 i; i < count; ++i) {
+            uint256 id = handler.licenseAt(i);
+            assertEq(registry.getLicense(id).exhausted, handler.expectedExhausted(id), "exhausted");
+        }
+    }
+
+    /// @notice Issue 14: the seats onboarded against a piece of first-sale evidence never exceed
+    /// the capacity it was declared with (or that its first license set), and the registry's
+    /// accounts match the model's.
+    function invariant_evidenceNeverCoversMoreSeatsThanItsCapacity() public view {
+        assertEq(
+            handler.violations(Violation.EvidenceOverdrawn),
+            0,
+            handler.firstViolation(Violation.EvidenceOverdrawn)
+        );
+        for (uint256 i; i < handler.evidencePoolSize(); ++i) {
+            bytes32 evidence = handler.evidenceAt(i);
+            (uint256 capacity, uint256 used) = registry.evidenceUse(evidence);
+            (uint256 expectedCapacity, uint256 expectedUsed) = handler.expectedEvidence(evidence);
+            assertEq(capacity, expectedCapacity, "capacity");
+            assertEq(used, expectedUsed, "used");
+            assertLe(used, capacity, "never beyond the capacity");
+        }
+    }
+
     /// @notice Issue 14: no admin action moved, revoked or suspended a license.
     function invariant_noAdminActionMovesRevokesOrSuspends() public view {
         assertEq(
@@ -362,7 +396,7 @@ contract RegistryInvariants is Test {
         registry.grantRole(ARBITER_ROLE, arbiter);
         vm.stopPrank();
 
-        productIds = new uint256[](4);
+        productIds = new uint256[](5);
         vm.startPrank(publisher);
         // Perpetual volume license: transferable and splittable.
         productIds[0] = registry.registerProduct(ProductTerms(0, 50, true, true, false), "");
@@ -372,6 +406,8 @@ contract RegistryInvariants is Test {
         productIds[2] = registry.registerProduct(ProductTerms(20, 20, true, true, false), "");
         // 60-day subscription: neither transferable nor splittable.
         productIds[3] = registry.registerProduct(ProductTerms(60, 5, false, false, false), "");
+        // Perpetual, its terms forbid resale, splittable: only exhaustion lets it move.
+        productIds[4] = registry.registerProduct(ProductTerms(0, 10, false, true, false), "");
         for (uint256 i; i < productIds.length; ++i) {
             registry.setIssuer(productIds[i], distributor, IssuerKind.Distributor);
         }

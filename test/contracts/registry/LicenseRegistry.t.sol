@@ -1827,15 +1827,15 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
     }
 
     function test_issue_validityNeverBeyondTheStoredField() public {
-        // Near the end of 40-bit time (year 36812) a limited license cannot be issued past the
+        // Near the end of 36-bit time (year 4147) a limited license cannot be issued past the
         // field's end.
-        vm.warp(type(uint40).max - 10 days);
+        vm.warp(LicenseDataLib.MAX_VALID_UNTIL - 10 days);
         uint256 tooLate = block.timestamp + 29 days;
         vm.expectRevert(
             abi.encodeWithSelector(
                 ILicenseRegistryErrors.LicenseValidityInvalid.selector,
                 tooLate,
-                uint256(type(uint40).max)
+                LicenseDataLib.MAX_VALID_UNTIL
             )
         );
         vm.prank(publisher);
@@ -2246,10 +2246,11 @@ contract LicenseLibrariesTest is Test {
         uint40 validUntil,
         uint256 termBits
     ) public pure {
+        validUntil = uint40(bound(validUntil, 0, LicenseDataLib.MAX_VALID_UNTIL));
         LicenseData data = LicenseDataLib.pack(seats, validUntil, termBits);
         assertEq(data.seats(), seats, "seats");
         assertEq(uint256(data.validUntil()), validUntil, "validUntil");
-        assertEq(data.termBits(), termBits & LicenseDataLib.TERM_BITS, "term bits");
+        assertEq(data.termBits(), termBits & LicenseDataLib.INHERITED_BITS, "inherited bits");
         assertEq(data.transferable(), termBits & LicenseDataLib.TRANSFERABLE_BIT != 0, "t");
         assertEq(data.splittable(), termBits & LicenseDataLib.SPLITTABLE_BIT != 0, "s");
         assertEq(
@@ -2262,7 +2263,11 @@ contract LicenseLibrariesTest is Test {
             data.suspended() || data.attested() || data.ended() || data.arbiterHold(),
             "fresh flags"
         );
-        assertEq(uint256(LicenseData.unwrap(data)) >> 80, 0, "hold and move count start at zero");
+        assertEq(
+            uint256(LicenseData.unwrap(data)) >> 80,
+            (termBits & LicenseDataLib.INHERITED_BITS) >> 80,
+            "hold and move count start at zero"
+        );
         assertEq(data.moves(), 0, "no moves yet");
     }
 
@@ -2275,6 +2280,7 @@ contract LicenseLibrariesTest is Test {
         bool byArbiter,
         bool attested
     ) public pure {
+        validUntil = uint40(bound(validUntil, 0, LicenseDataLib.MAX_VALID_UNTIL));
         status = uint8(bound(status, 0, 4));
         LicenseData data = LicenseDataLib
             .pack(seats, validUntil, termBits)
@@ -2306,6 +2312,7 @@ contract LicenseLibrariesTest is Test {
         uint8 termBits,
         uint16 moves
     ) public pure {
+        validUntil = uint40(bound(validUntil, 0, LicenseDataLib.MAX_VALID_UNTIL));
         moves = uint16(bound(moves, 0, 0x7fff));
         LicenseData fresh = LicenseDataLib.pack(seats, validUntil, termBits).withSuspension(
             true,
@@ -2332,6 +2339,7 @@ contract LicenseLibrariesTest is Test {
     }
 
     function testFuzz_LicenseDataLib_expiry(uint40 validUntil, uint256 now_) public pure {
+        validUntil = uint40(bound(validUntil, 0, LicenseDataLib.MAX_VALID_UNTIL));
         LicenseData data = LicenseDataLib.pack(1, validUntil, 0);
         assertEq(data.expiredAt(now_), validUntil != 0 && now_ >= validUntil, "expiredAt");
     }
@@ -2445,9 +2453,9 @@ contract LicenseLibrariesTest is Test {
         uint256 period = uint256(validityDays) * 1 days;
         seats = bound(seats, 0, uint256(maxSeats) + 2);
         bool seatsOk = seats != 0 && seats <= maxSeats;
-        // The latest validity is capped at the 40-bit field the license stores it in.
+        // The latest validity is capped at the 36-bit field the license stores it in.
         uint256 latest = uint256(now_) + period;
-        if (latest > type(uint40).max) latest = type(uint40).max;
+        if (latest > LicenseDataLib.MAX_VALID_UNTIL) latest = LicenseDataLib.MAX_VALID_UNTIL;
         bool validityOk = period == 0 ? validUntil == 0 : validUntil > now_ && validUntil <= latest;
         try rules.checkIssue(maxSeats, period, seats, validUntil, now_) {
             assertTrue(seatsOk && validityOk, "accepted only valid issuance");
@@ -2503,6 +2511,7 @@ contract LicenseLibrariesTest is Test {
         uint40 validUntil,
         uint48 now_
     ) public view {
+        validUntil = uint40(bound(validUntil, 0, LicenseDataLib.MAX_VALID_UNTIL));
         status = uint8(bound(status, 0, 4));
         LicenseData data = LicenseDataLib
             .pack(1, validUntil, attestationRequired ? LicenseDataLib.ATTESTATION_REQUIRED_BIT : 0)

@@ -6,6 +6,7 @@ import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.s
 import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.sol";
 import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {ILicenseRenderer} from "../../../contracts/interfaces/ILicenseRenderer.sol";
+import {FirstSaleRegion} from "../../../contracts/types/LicenseData.sol";
 import {RegistryTestBase} from "./LicenseRegistry.t.sol";
 
 /// @notice Issue 14, the registry's second edition: each rule as the attack that worked on the
@@ -105,6 +106,242 @@ contract SecondEditionTest is RegistryTestBase {
             )
         );
         registry.transferFrom(holder, stranger, licenseId);
+    }
+
+    // ---------------------------------------------------------------- 1. exhaustion
+
+    /// @dev A perpetual product whose publisher forbids resale in its terms, splittable.
+    function _lockedDownProduct() private returns (uint256 productId) {
+        vm.prank(publisher);
+        productId = registry.registerProduct(_terms(0, 100, false, true, false), "ipfs://eula");
+    }
+
+    function _issueFirstSold(
+        uint256 productId,
+        FirstSaleRegion region,
+        uint256 seats,
+        uint256 validUntil
+    ) private returns (uint256) {
+        ILicenseRegistry.IssueRequest[] memory requests = new ILicenseRegistry.IssueRequest[](1);
+        requests[0] = ILicenseRegistry.IssueRequest(holder, seats, validUntil, bytes32(0), 0);
+        vm.prank(publisher);
+        return registry.issueWithFirstSale(productId, region, requests);
+    }
+
+    /// @dev The attack of the first edition: a publisher registers its perpetual product as
+    /// non-transferable and so forbids every resale, EU law notwithstanding.
+    function test_release_anExhaustedLicenseResellsWhateverTheTermsSay() public {
+        uint256 productId = _lockedDownProduct();
+        uint256 licenseId = _issueFirstSold(productId, FirstSaleRegion.EEA, 10, 0);
+        ILicenseRegistry.LicenseView memory view_ = registry.getLicense(licenseId);
+        assertFalse(view_.transferable, "the terms forbid resale");
+        assertTrue(view_.exhausted, "but the right is exhausted");
+        assertEq(uint256(uint8(view_.firstSaleRegion)), uint256(uint8(FirstSaleRegion.EEA)), "EEA");
+        assertFalse(registry.locked(licenseId), "not locked (ERC-5192)");
+        vm.prank(holder);
+        registry.releaseAndTransfer(buyer, licenseId, DECLARATION);
+        assertEq(registry.ownerOf(licenseId), buyer, "resold");
+        _release2(buyer, licenseId);
+        vm.prank(buyer);
+        registry.transferFrom(buyer, stranger, licenseId);
+        assertEq(registry.ownerOf(licenseId), stranger, "and resold again");
+    }
+
+    function test_release_aSwissFirstSaleExhaustsToo() public {
+        uint256 licenseId = _issueFirstSold(
+            _lockedDownProduct(),
+            FirstSaleRegion.Switzerland,
+            1,
+            0
+        );
+        assertTrue(registry.getLicense(licenseId).exhausted, "exhausted");
+        vm.prank(holder);
+        registry.releaseAndTransfer(buyer, licenseId, DECLARATION);
+    }
+
+    function test_release_refusesWhatIsNotExhaustedAndNotPermitted() public {
+        uint256 productId = _lockedDownProduct();
+        uint256 elsewhere = _issueFirstSold(productId, FirstSaleRegion.Elsewhere, 1, 0);
+        uint256 unrecorded = _issue(productId, holder, 1, 0);
+        // A term license first sold in the EU is not exhausted (the law covers perpetual ones).
+        uint256 term = _issueFirstSold(SUBSCRIPTION, FirstSaleRegion.EEA, 1, START + 100 days);
+        uint256[3] memory ids = [elsewhere, unrecorded, term];
+        for (uint256 i; i < ids.length; ++i) {
+            assertFalse(registry.getLicense(ids[i]).exhausted, "not exhausted");
+            assertTrue(registry.locked(ids[i]), "locked");
+            vm.prank(holder);
+            vm.expectRevert(_err(ILicenseRegistryErrors.LicenseNotTransferable.selector, ids[i]));
+            registry.release(ids[i], DECLARATION);
+        }
+    }
+
+    function test_issueWithFirstSale_refusesAnUnrecordedRegion() public {
+        ILicenseRegistry.IssueRequest[] memory requests = new ILicenseRegistry.IssueRequest[](1);
+        requests[0] = ILicenseRegistry.IssueRequest(holder, 1, 0, bytes32(0), 0);
+        vm.prank(publisher);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseFirstSaleRegionMissing.selector,
+                VOLUME
+            )
+        );
+        registry.issueWithFirstSale(VOLUME, FirstSaleRegion.Unrecorded, requests);
+    }
+
+    function test_issueWithFirstSale_anOnboarderRecordsItsEvidencesRegion() public {
+        ILicenseRegistry.IssueRequest[] memory requests = new ILicenseRegistry.IssueRequest[](2);
+        requests[0] = ILicenseRegistry.IssueRequest(holder, 1, 0, bytes32(0), EVIDENCE);
+        requests[1] = ILicenseRegistry.IssueRequest(buyer, 1, 0, KEY, EVIDENCE);
+        vm.prank(dealer);
+        registry.declareEvidence(VOLUME, EVIDENCE, 2);
+        vm.prank(dealer);
+        uint256 first = registry.issueWithFirstSale(VOLUME, FirstSaleRegion.EEA, requests);
+        assertTrue(registry.getLicense(first).exhausted, "first exhausted");
+        assertTrue(registry.getLicense(first + 1).exhausted, "second exhausted");
+    }
+
+    function test_split_childrenInheritTheFirstSale() public {
+        uint256 licenseId = _issueFirstSold(_lockedDownProduct(), FirstSaleRegion.EEA, 10, 0);
+        uint32[] memory parts = new uint32[](2);
+        parts[0] = 4;
+        parts[1] = 6;
+        vm.prank(holder);
+        uint256 child = registry.split(licenseId, parts);
+        assertTrue(registry.getLicense(child).exhausted, "child exhausted");
+        assertTrue(registry.getLicense(child + 1).exhausted, "sibling exhausted");
+        vm.prank(holder);
+        registry.releaseAndTransfer(buyer, child, DECLARATION);
+    }
+
+    function _release2(address who, uint256 licenseId) private {
+        vm.prank(who);
+        registry.release(licenseId, DECLARATION);
+    }
+
+    // ---------------------------------------------------------------- 5. paperwork sold twice
+
+    bytes32 private constant INVOICE = keccak256("invoice 2017-311: 10 seats, perpetual");
+
+    function _onboard(bytes32 evidence, uint256 seats) private returns (uint256 licenseId) {
+        vm.prank(dealer);
+        licenseId = registry.issueWithEvidence(VOLUME, holder, seats, 0, evidence);
+    }
+
+    /// @dev The attack of the first edition: the same invoice onboarded again and again.
+    function test_issueWithEvidence_refusesTheSamePaperworkTwice() public {
+        _onboard(EVIDENCE, 5);
+        (uint256 capacity, uint256 used) = registry.evidenceUse(EVIDENCE);
+        assertEq(capacity, 5, "undeclared evidence covers its first license's seats");
+        assertEq(used, 5, "all used");
+        vm.prank(dealer);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.EvidenceCapacityExceeded.selector,
+                EVIDENCE,
+                5,
+                5,
+                1
+            )
+        );
+        registry.issueWithEvidence(VOLUME, buyer, 1, 0, EVIDENCE);
+    }
+
+    function test_declareEvidence_boundsEveryLaterOnboardingByAnyone() public {
+        vm.prank(dealer);
+        registry.declareEvidence(VOLUME, INVOICE, 10);
+        _onboard(INVOICE, 4);
+        _onboard(INVOICE, 6);
+        (uint256 capacity, uint256 used) = registry.evidenceUse(INVOICE);
+        assertEq(capacity, 10, "declared");
+        assertEq(used, 10, "drawn");
+        // Another issuer, on another product, with the same paperwork: refused too.
+        ILicenseRegistry.IssueRequest[] memory requests = new ILicenseRegistry.IssueRequest[](1);
+        requests[0] = ILicenseRegistry.IssueRequest(buyer, 1, START + 10 days, bytes32(0), INVOICE);
+        vm.prank(publisher);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.EvidenceCapacityExceeded.selector,
+                INVOICE,
+                10,
+                10,
+                1
+            )
+        );
+        registry.issueBatch(SUBSCRIPTION, requests);
+    }
+
+    function test_declareEvidence_refusals() public {
+        vm.prank(stranger);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductNotIssuer.selector,
+                VOLUME,
+                stranger
+            )
+        );
+        registry.declareEvidence(VOLUME, INVOICE, 10);
+        vm.prank(dealer);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.EvidenceDeclarationInvalid.selector,
+                INVOICE,
+                0
+            )
+        );
+        registry.declareEvidence(VOLUME, INVOICE, 0);
+        vm.prank(dealer);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.EvidenceDeclarationInvalid.selector,
+                bytes32(0),
+                10
+            )
+        );
+        registry.declareEvidence(VOLUME, bytes32(0), 10);
+        // Once used (or declared), its capacity is set for good: no raising it afterwards.
+        _onboard(INVOICE, 3);
+        vm.prank(publisher);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.EvidenceAlreadyDeclared.selector,
+                INVOICE,
+                3
+            )
+        );
+        registry.declareEvidence(VOLUME, INVOICE, 100);
+    }
+
+    function test_split_drawsNothingFromTheEvidence() public {
+        uint256 licenseId = _onboard(INVOICE, 10);
+        uint32[] memory parts = new uint32[](2);
+        parts[0] = 3;
+        parts[1] = 7;
+        vm.prank(holder);
+        registry.split(licenseId, parts);
+        (, uint256 used) = registry.evidenceUse(INVOICE);
+        assertEq(used, 10, "seats conserved, nothing drawn");
+    }
+
+    function testFuzz_evidence_seatsNeverExceedTheDeclaredCapacity(
+        uint256 capacity,
+        uint256[4] memory seats
+    ) public {
+        capacity = bound(capacity, 1, 2_000);
+        vm.prank(dealer);
+        registry.declareEvidence(VOLUME, INVOICE, capacity);
+        uint256 onboarded;
+        for (uint256 i; i < seats.length; ++i) {
+            uint256 n = bound(seats[i], 1, 500);
+            vm.prank(dealer);
+            try registry.issueWithEvidence(VOLUME, holder, n, 0, INVOICE) {
+                onboarded += n;
+            } catch {
+                assertGt(onboarded + n, capacity, "refused only beyond the capacity");
+            }
+        }
+        (, uint256 used) = registry.evidenceUse(INVOICE);
+        assertEq(used, onboarded, "used counts what was onboarded");
+        assertLe(used, capacity, "never beyond the capacity");
     }
 
     // ---------------------------------------------------------------- 2. a freeze for good

@@ -6,6 +6,7 @@ import {
   ADMIN_DELAY,
   DECLARATION,
   EVIDENCE,
+  FirstSaleRegion,
   IssuerKind,
   REASON_FRAUD,
   ROLES,
@@ -97,6 +98,27 @@ const MATRIX: Row[] = [
     deniedWith: "ProductNotIssuer",
     deniedOverride: { dealer: "LicenseOriginEvidenceMissing" },
     call: (r, f) => r.issue(1, f.holder.address, 1, 0),
+  },
+  {
+    fn: "issueWithFirstSale",
+    allowed: ["publisher", "distributor", "dealer"],
+    deniedWith: "ProductNotIssuer",
+    call: (r, f) =>
+      r.issueWithFirstSale(1, FirstSaleRegion.EEA, [
+        {
+          holder: f.holder.address,
+          seats: 1,
+          validUntil: 0,
+          keyCommitment: ethers.ZeroHash,
+          originEvidence: EVIDENCE,
+        },
+      ]),
+  },
+  {
+    fn: "declareEvidence",
+    allowed: ["publisher", "distributor", "dealer"],
+    deniedWith: "ProductNotIssuer",
+    call: (r) => r.declareEvidence(1, EVIDENCE, 10),
   },
   {
     fn: "issueWithEvidence",
