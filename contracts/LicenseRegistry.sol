@@ -72,6 +72,11 @@ contract LicenseRegistry is
     /// and a publisher that finds the seller's copy still in use keeps its remedies (suspension
     /// while the license is released, revocation with evidence).
     uint48 public constant ATTESTATION_PERIOD = 14 days;
+    /// @notice How long after the admin starts a control recovery the new operator may complete
+    /// it. 7 days: the recovery is public from its start, so publishers, dealers and the old
+    /// operator (if wrongly accused) can see it and object before it takes effect, while a
+    /// product is not left for long in the hands of an account the admin stopped trusting.
+    uint48 public constant CONTROL_RECOVERY_DELAY = 7 days;
 
     // ------------------------------------------------------------------ storage
 
@@ -103,6 +108,15 @@ contract LicenseRegistry is
     }
 
     mapping(uint256 productId => ProductControl) private _controls;
+
+    /// @dev A pending control recovery, one slot: the operator taking over (160) | from when it
+    /// may complete (48).
+    struct ControlRecovery {
+        address newController;
+        uint48 readyAt;
+    }
+
+    mapping(uint256 productId => ControlRecovery) private _recoveries;
     mapping(uint256 productId => string) private _productURIs;
     mapping(uint256 productId => mapping(address account => IssuerGrant)) private _issuers;
     /// @dev Keyed by `keccak256(productId, keyCommitment)`: commitments are per product.
@@ -191,7 +205,10 @@ contract LicenseRegistry is
         if (product.issued() != 0) revert ProductTermsLocked(productId);
         _checkTerms(terms, metadataURI);
         uint256 kept =
-            product.flags() & (ProductRecordLib.CLOSED | ProductRecordLib.REGISTERED_BY_OPERATOR);
+            product.flags() &
+                (ProductRecordLib.CLOSED |
+                    ProductRecordLib.REGISTERED_BY_OPERATOR |
+                    ProductRecordLib.PUBLISHER_CONTROLLED);
         _products[productId] = product.withTerms(terms, kept);
         _productURIs[productId] = metadataURI;
         emit ProductTermsUpdated(productId, terms, metadataURI);
@@ -222,10 +239,56 @@ contract LicenseRegistry is
             revert ProductNotPendingController(productId, msg.sender);
         }
         address previous = product.controller();
+        // A product an account without the operator role took over is its publisher's: the
+        // admin's recovery never reaches it.
+        product =
+            hasRole(OPERATOR_ROLE, msg.sender)
+                ? product.withoutFlag(ProductRecordLib.PUBLISHER_CONTROLLED)
+                : product.withFlag(ProductRecordLib.PUBLISHER_CONTROLLED);
         _products[productId] = product.withController(msg.sender);
         control.pendingController = address(0);
         // Every issuer the previous controller appointed loses its grant.
         control.epoch += 1;
+        emit ProductControlTransferred(productId, previous, msg.sender);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function startProductControlRecovery(
+        uint256 productId,
+        address newController
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address controller = _checkRecoverable(productId);
+        uint48 readyAt;
+        if (newController != address(0)) {
+            if (!hasRole(OPERATOR_ROLE, newController)) {
+                revert ProductRecoveryTargetNotOperator(productId, newController);
+            }
+            readyAt = Time.timestamp() + CONTROL_RECOVERY_DELAY;
+        }
+        _recoveries[productId] = ControlRecovery(newController, readyAt);
+        emit ProductControlRecoveryStarted(productId, controller, newController, readyAt);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function completeProductControlRecovery(uint256 productId) external {
+        ControlRecovery memory recovery = _recoveries[productId];
+        if (recovery.newController != msg.sender) {
+            revert ProductNotRecoveringController(productId, msg.sender);
+        }
+        if (block.timestamp < recovery.readyAt) {
+            revert ProductRecoveryNotReady(productId, recovery.readyAt);
+        }
+        // Checked again: the old operator may have regained its role, or handed the product to
+        // its publisher, meanwhile. (A target the admin stopped trusting, the admin cancels.)
+        address previous = _checkRecoverable(productId);
+        delete _recoveries[productId];
+        _products[productId] = _products[productId].withController(msg.sender);
+        ProductControl storage control = _controls[productId];
+        // An offer the old controller made (perhaps to an accomplice) lapses with its issuers;
+        // the new operator invites the publisher again.
+        control.pendingController = address(0);
+        control.epoch += 1;
+        emit ProductControlRecovered(productId, previous, msg.sender);
         emit ProductControlTransferred(productId, previous, msg.sender);
     }
 
@@ -241,8 +304,8 @@ contract LicenseRegistry is
 
     // ------------------------------------------------------------------ issuance
 
-    // The single issuances repeat `_beginIssuance` + `_issueOne` on purpose, and `issue` writes
-    // `_issueOne`'s steps out without the key, evidence and region it never has: routing it
+    // `issue` repeats `_beginIssuance` and writes `_issueOne`'s steps out without the key,
+    // evidence and region it never has: routing it
     // through the shared private function costs it about 280 gas, more than its margin under
     // the 1.20x-of-a-plain-mint target (measured in test/mocha/gas/targets.test.ts). A plain
     // issuance records no region, so it is never exhausted: `!transferable` is `!resellable`.
@@ -287,22 +350,7 @@ contract LicenseRegistry is
         uint256 validUntil,
         bytes32 originEvidence
     ) external returns (uint256 licenseId) {
-        (ProductRecord product, IssuerKind delegate, uint256 firstId) = _beginIssuance(
-            productId,
-            1
-        );
-        licenseId = firstId;
-        _issueOne(
-            product,
-            delegate,
-            licenseId,
-            holder,
-            seats,
-            validUntil,
-            0,
-            originEvidence,
-            FirstSaleRegion.Unrecorded
-        );
+        licenseId = _issueSingle(productId, holder, seats, validUntil, 0, originEvidence);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -315,21 +363,13 @@ contract LicenseRegistry is
         bytes32 originEvidence
     ) external returns (uint256 licenseId) {
         if (keyCommitment == bytes32(0)) revert LicenseKeyCommitmentMissing();
-        (ProductRecord product, IssuerKind delegate, uint256 firstId) = _beginIssuance(
+        licenseId = _issueSingle(
             productId,
-            1
-        );
-        licenseId = firstId;
-        _issueOne(
-            product,
-            delegate,
-            licenseId,
             holder,
             seats,
             validUntil,
             keyCommitment,
-            originEvidence,
-            FirstSaleRegion.Unrecorded
+            originEvidence
         );
     }
 
@@ -681,7 +721,7 @@ contract LicenseRegistry is
     /// @notice On-chain JSON metadata (base64 data URI): product, status, seats and validity, so
     /// a wallet shows the license as the ledger sees it right now. Rendered by `renderer()`.
     function tokenURI(uint256 id) public view override returns (string memory) {
-        _holderOf(id);
+        // An unknown id reverts in the renderer's `getLicense` call, with this registry's error.
         return _renderer.tokenURI(id);
     }
 
@@ -776,6 +816,32 @@ contract LicenseRegistry is
             _products[productId] = product.withIssued(count);
             firstId = LicenseIds.licenseId(productId, issued + 1);
         }
+    }
+
+    /// @dev One license with a key and/or evidence (`issueWithKey`, `issueWithEvidence`): one
+    /// shared body (the code size limit matters more here than `issueWithKey`'s 70 gas).
+    function _issueSingle(
+        uint256 productId,
+        address holder,
+        uint256 seats,
+        uint256 validUntil,
+        bytes32 keyCommitment,
+        bytes32 originEvidence
+    ) private returns (uint256 licenseId) {
+        ProductRecord product;
+        IssuerKind delegate;
+        (product, delegate, licenseId) = _beginIssuance(productId, 1);
+        _issueOne(
+            product,
+            delegate,
+            licenseId,
+            holder,
+            seats,
+            validUntil,
+            keyCommitment,
+            originEvidence,
+            FirstSaleRegion.Unrecorded
+        );
     }
 
     function _issueBatch(
@@ -960,6 +1026,21 @@ contract LicenseRegistry is
     function _existingProduct(uint256 productId) private view returns (ProductRecord product) {
         product = _products[productId];
         if (!product.exists()) revert ProductDoesNotExist(productId);
+    }
+
+    /// @dev A product the admin may recover: registered by an operator, never taken over by its
+    /// publisher, and controlled by an account that no longer holds `OPERATOR_ROLE`. Returns
+    /// that controller.
+    function _checkRecoverable(uint256 productId) private view returns (address controller) {
+        ProductRecord product = _existingProduct(productId);
+        if (
+            !product.hasFlag(ProductRecordLib.REGISTERED_BY_OPERATOR) ||
+            product.hasFlag(ProductRecordLib.PUBLISHER_CONTROLLED)
+        ) revert ProductNotOperatorControlled(productId);
+        controller = product.controller();
+        if (hasRole(OPERATOR_ROLE, controller)) {
+            revert ProductControllerStillOperator(productId, controller);
+        }
     }
 
     function _checkController(uint256 productId) private view {

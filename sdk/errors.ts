@@ -184,6 +184,16 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
     `the parts of license ${s(a.licenseId)} add up to ${s(a.partsTotal)} seats, but it has ${s(a.parentSeats)}: a split must keep every seat`,
   ProductURINotUtf8: (a) =>
     `the product's metadata URI is not valid UTF-8 (from byte ${s(a.offset)}): wallets could not read its metadata`,
+  ProductNotOperatorControlled: (a) =>
+    `product ${s(a.productId)} is not controlled by an operator (its publisher registered or took it over): the admin cannot hand it over`,
+  ProductControllerStillOperator: (a) =>
+    `the controller ${s(a.controller)} of product ${s(a.productId)} still holds the operator role: its control cannot be recovered`,
+  ProductRecoveryTargetNotOperator: (a) =>
+    `${s(a.account)} is not an operator, so it cannot take over product ${s(a.productId)}`,
+  ProductNotRecoveringController: (a) =>
+    `no recovery of product ${s(a.productId)} is pending for ${s(a.account)}`,
+  ProductRecoveryNotReady: (a) =>
+    `the recovery of product ${s(a.productId)} can be completed only from ${when(a.readyAt)}`,
   LicenseFirstSaleRegionMissing: (a) =>
     `issuing licenses of product ${s(a.productId)} with a first sale needs its region (EU/EEA, Switzerland or elsewhere)`,
   EvidenceCapacityExceeded: (a) =>

@@ -119,6 +119,23 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
         address indexed previousController,
         address indexed newController
     );
+    /// @notice The admin started handing product `productId`, whose controller `controller` lost
+    /// `OPERATOR_ROLE`, to the operator `newController`, who may complete it from `readyAt`
+    /// (`newController` 0: the recovery was cancelled).
+    event ProductControlRecoveryStarted(
+        uint256 indexed productId,
+        address indexed controller,
+        address indexed newController,
+        uint48 readyAt
+    );
+    /// @notice Control of product `productId` was recovered from `previousController` (an
+    /// operator that lost its role) by the operator `newController`; its issuers' grants and any
+    /// pending offer of control lapsed. A `ProductControlTransferred` follows.
+    event ProductControlRecovered(
+        uint256 indexed productId,
+        address indexed previousController,
+        address indexed newController
+    );
     /// @notice `issuer` may now issue licenses of `productId` as `kind` (`None`: removed), until
     /// control of the product changes hands.
     event IssuerSet(uint256 indexed productId, address indexed issuer, IssuerKind kind);
@@ -286,6 +303,20 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
 
     /// @notice Accepts control of a product offered to the caller.
     function acceptProductControl(uint256 productId) external;
+
+    /// @notice Starts handing a product registered by an operator, whose controller no longer
+    /// holds `OPERATOR_ROLE` (a compromised account the admin removed), to another operator
+    /// `newController`, who completes it after `CONTROL_RECOVERY_DELAY`. `newController` 0
+    /// cancels a pending recovery.
+    /// @dev `DEFAULT_ADMIN_ROLE` only, and nothing more: no power over a product a publisher
+    /// controls, and none over licenses (the admin moves, revokes and suspends nothing).
+    function startProductControlRecovery(uint256 productId, address newController) external;
+
+    /// @notice Completes a recovery started for the caller, once its delay has passed and while
+    /// the old controller still lacks `OPERATOR_ROLE` and no publisher took the product over.
+    /// The issuers the old controller appointed, and any offer of control it made, lapse. (The
+    /// admin cancels a recovery whose target it stopped trusting.)
+    function completeProductControlRecovery(uint256 productId) external;
 
     /// @notice Authorises `issuer` to issue the product's licenses as `kind`, or removes it with
     /// `IssuerKind.None`. Authorisations lapse when control of the product changes hands: a

@@ -28,6 +28,19 @@ interface ILicenseRegistryErrors is IERC721Errors {
     error LicenseArbiterHold(uint256 licenseId);
     /// @notice `account` is not the pending controller of product `productId`.
     error ProductNotPendingController(uint256 productId, address account);
+    /// @notice Product `productId` is not under an operator's control (a publisher registered it,
+    /// or took it over): the admin has no power over it.
+    error ProductNotOperatorControlled(uint256 productId);
+    /// @notice `controller` of product `productId` still holds `OPERATOR_ROLE`: control is
+    /// recovered only from an operator that lost its role.
+    error ProductControllerStillOperator(uint256 productId, address controller);
+    /// @notice `account` does not hold `OPERATOR_ROLE`, so it cannot take over product
+    /// `productId` by recovery.
+    error ProductRecoveryTargetNotOperator(uint256 productId, address account);
+    /// @notice No recovery of product `productId` is pending for `account`.
+    error ProductNotRecoveringController(uint256 productId, address account);
+    /// @notice The recovery of product `productId` completes only from `readyAt`.
+    error ProductRecoveryNotReady(uint256 productId, uint48 readyAt);
     /// @notice Product `productId` is closed for new issuance.
     error ProductClosed(uint256 productId);
     /// @notice Licenses of product `productId` exist, so its terms are fixed.

@@ -155,9 +155,9 @@ library LicenseDataLib {
         return LicenseData.unwrap(self) & INHERITED_BITS;
     }
 
-    /// @notice The bits recording `region` and, when `keyed`, a key commitment, for `pack`.
-    function regionBits(FirstSaleRegion region, bool keyed) internal pure returns (uint256) {
-        return (uint256(uint8(region)) << REGION_SHIFT) | (keyed ? KEYED_BIT : 0);
+    /// @notice The bits recording `region` and, `withKey`, a key commitment, for `pack`.
+    function regionBits(FirstSaleRegion region, bool withKey) internal pure returns (uint256) {
+        return (uint256(uint8(region)) << REGION_SHIFT) | (withKey ? KEYED_BIT : 0);
     }
 
     function firstSaleRegion(LicenseData self) internal pure returns (FirstSaleRegion) {

@@ -728,6 +728,38 @@ contract RegistryHandler is Test {
 
     // ================================================================ time and pause
 
+    /// @notice The admin (or anyone) tries to recover control of a product. Every product here
+    /// is a publisher's, so the admin has no power over any of them: nothing may change.
+    function startProductControlRecovery(
+        uint256 productSeed,
+        uint256 callerSeed,
+        uint256 targetSeed
+    ) external {
+        (uint256 pi, uint256 pid) = _pickProduct(productSeed);
+        address caller = _caller(callerSeed, admin);
+        address target = _actor(targetSeed);
+        bytes memory expected;
+        if (caller != admin) {
+            expected = abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                caller,
+                bytes32(0)
+            );
+        } else if (pi == NO_PRODUCT) {
+            expected = _err(ILicenseRegistryErrors.ProductDoesNotExist.selector, pid);
+        } else {
+            expected = _err(ILicenseRegistryErrors.ProductNotOperatorControlled.selector, pid);
+        }
+        attempted["startProductControlRecovery"] += 1;
+        vm.prank(caller);
+        try registry.startProductControlRecovery(pid, target) {
+            _succeeded("startProductControlRecovery", pid, caller, expected);
+            _violate(Violation.AdminActedOnLicense, "recovered a publisher's product", pid, caller);
+        } catch (bytes memory err) {
+            _failed("startProductControlRecovery", pid, caller, expected, err);
+        }
+    }
+
     function warp(uint256 secondsSeed) external {
         attempted["warp"] += 1;
         vm.warp(block.timestamp + bound(secondsSeed, 1, 10 days));

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
 import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.sol";
 import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {ILicenseRenderer} from "../../../contracts/interfaces/ILicenseRenderer.sol";
 import {FirstSaleRegion} from "../../../contracts/types/LicenseData.sol";
+import {IssuerKind} from "../../../contracts/types/Product.sol";
 import {RegistryTestBase} from "./LicenseRegistry.t.sol";
 
 /// @notice Issue 14, the registry's second edition: each rule as the attack that worked on the
@@ -216,6 +218,210 @@ contract SecondEditionTest is RegistryTestBase {
     function _release2(address who, uint256 licenseId) private {
         vm.prank(who);
         registry.release(licenseId, DECLARATION);
+    }
+
+    // ---------------------------------------------------------------- 4. control after the role
+
+    uint256 private constant RECOVERY_DELAY = 7 days;
+
+    function _operatorProduct() private returns (uint256 productId) {
+        vm.prank(operator);
+        productId = registry.registerProductForPublisher(
+            address(0),
+            _terms(0, 10, true, false, false),
+            ""
+        );
+        vm.prank(operator);
+        registry.setIssuer(productId, dealer, IssuerKind.Onboarder);
+    }
+
+    function _replacementOperator() private returns (address next) {
+        next = _account(31, "operator2");
+        vm.startPrank(admin);
+        registry.grantRole(OPERATOR_ROLE, next);
+        registry.revokeRole(OPERATOR_ROLE, operator);
+        vm.stopPrank();
+    }
+
+    /// @dev The attack of the first edition: the admin revokes a compromised operator's role,
+    /// and the account still controls (issues, revokes) every product it registered.
+    function test_recovery_handsAnOrphanedProductToAnotherOperator() public {
+        uint256 productId = _operatorProduct();
+        uint256 licenseId = _issue2(operator, productId);
+        address next = _replacementOperator();
+        vm.prank(admin);
+        registry.startProductControlRecovery(productId, next);
+
+        vm.warp(START + RECOVERY_DELAY - 1);
+        vm.prank(next);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductRecoveryNotReady.selector,
+                productId,
+                START + RECOVERY_DELAY
+            )
+        );
+        registry.completeProductControlRecovery(productId);
+
+        vm.warp(START + RECOVERY_DELAY);
+        vm.prank(next);
+        registry.completeProductControlRecovery(productId);
+        assertEq(registry.getProduct(productId).controller, next, "recovered");
+        // The old account lost everything, and so did the issuers it appointed.
+        vm.prank(operator);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductNotController.selector,
+                productId,
+                operator
+            )
+        );
+        registry.revoke(licenseId, REASON_FRAUD, EVIDENCE);
+        assertEq(
+            uint256(registry.issuerKind(productId, dealer)),
+            uint256(IssuerKind.None),
+            "grants lapsed"
+        );
+        // The license itself did not move.
+        assertEq(registry.ownerOf(licenseId), holder, "no license moved");
+    }
+
+    function _issue2(address issuer, uint256 productId) private returns (uint256) {
+        vm.prank(issuer);
+        return registry.issue(productId, holder, 1, 0);
+    }
+
+    function test_recovery_refusedWhileTheControllerIsStillAnOperator() public {
+        uint256 productId = _operatorProduct();
+        vm.prank(admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductControllerStillOperator.selector,
+                productId,
+                operator
+            )
+        );
+        registry.startProductControlRecovery(productId, stranger);
+    }
+
+    function test_recovery_neverReachesAPublishersProduct() public {
+        vm.prank(admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductNotOperatorControlled.selector,
+                VOLUME
+            )
+        );
+        registry.startProductControlRecovery(VOLUME, operator);
+
+        // An operator's product its publisher took over is the publisher's.
+        vm.prank(operator);
+        uint256 productId = registry.registerProductForPublisher(
+            publisher,
+            _terms(0, 1, true, false, false),
+            ""
+        );
+        vm.prank(publisher);
+        registry.acceptProductControl(productId);
+        _replacementOperator();
+        vm.prank(admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductNotOperatorControlled.selector,
+                productId
+            )
+        );
+        registry.startProductControlRecovery(productId, operator);
+    }
+
+    function test_recovery_onlyTheAdminStartsItOnlyItsTargetCompletesIt() public {
+        uint256 productId = _operatorProduct();
+        address next = _replacementOperator();
+        vm.prank(stranger);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                stranger,
+                bytes32(0)
+            )
+        );
+        registry.startProductControlRecovery(productId, next);
+        vm.prank(admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductRecoveryTargetNotOperator.selector,
+                productId,
+                stranger
+            )
+        );
+        registry.startProductControlRecovery(productId, stranger);
+        vm.prank(admin);
+        registry.startProductControlRecovery(productId, next);
+        vm.warp(START + RECOVERY_DELAY);
+        vm.prank(stranger);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductNotRecoveringController.selector,
+                productId,
+                stranger
+            )
+        );
+        registry.completeProductControlRecovery(productId);
+        // Cancelled: the target can no longer complete it.
+        vm.prank(admin);
+        registry.startProductControlRecovery(productId, address(0));
+        vm.prank(next);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductNotRecoveringController.selector,
+                productId,
+                next
+            )
+        );
+        registry.completeProductControlRecovery(productId);
+    }
+
+    function test_recovery_aProductHandedBetweenOperatorsStaysRecoverable() public {
+        address second = _account(32, "operator3");
+        vm.prank(admin);
+        registry.grantRole(OPERATOR_ROLE, second);
+        vm.prank(operator);
+        uint256 productId = registry.registerProductForPublisher(
+            second,
+            _terms(0, 1, true, false, false),
+            ""
+        );
+        vm.prank(second);
+        registry.acceptProductControl(productId);
+        address next = _account(33, "operator4");
+        vm.startPrank(admin);
+        registry.grantRole(OPERATOR_ROLE, next);
+        registry.revokeRole(OPERATOR_ROLE, second);
+        registry.startProductControlRecovery(productId, next);
+        vm.stopPrank();
+        vm.warp(START + RECOVERY_DELAY);
+        vm.prank(next);
+        registry.completeProductControlRecovery(productId);
+        assertEq(registry.getProduct(productId).controller, next, "recovered from an operator");
+    }
+
+    function test_recovery_lapsesIfTheOldOperatorRegainsItsRole() public {
+        uint256 productId = _operatorProduct();
+        address next = _replacementOperator();
+        vm.prank(admin);
+        registry.startProductControlRecovery(productId, next);
+        vm.prank(admin);
+        registry.grantRole(OPERATOR_ROLE, operator);
+        vm.warp(START + RECOVERY_DELAY);
+        vm.prank(next);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductControllerStillOperator.selector,
+                productId,
+                operator
+            )
+        );
+        registry.completeProductControlRecovery(productId);
     }
 
     // ---------------------------------------------------------------- 5. paperwork sold twice

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { DAY, DECLARATION, EVIDENCE } from "../../helpers/constants.js";
+import { DAY, DECLARATION, EVIDENCE, ROLES, VOLUME_TERMS } from "../../helpers/constants.js";
 import { licensesFixture } from "../../helpers/fixtures.js";
 import { ethers, networkHelpers } from "../../helpers/network.js";
 
@@ -61,6 +61,37 @@ describe("LicenseRegistry: a publisher cannot block a lawful resale (issue 14)",
       );
       await time.increase(10n * SUSPENSION_PERIOD);
       expect((await registry.getLicense(volumeLicense)).suspended).to.equal(true);
+    });
+  });
+
+  describe("when the admin revokes a compromised operator's role (item 4)", function () {
+    it("hands its products to another operator after the delay, in events, and nothing more", async function () {
+      const { registry, admin, operator, stranger, absentPublisher } =
+        await loadFixture(licensesFixture);
+      await registry
+        .connect(operator)
+        .registerProductForPublisher(absentPublisher.address, VOLUME_TERMS, "");
+      await registry.connect(admin).revokeRole(ROLES.OPERATOR, operator.address);
+      await registry.connect(admin).grantRole(ROLES.OPERATOR, stranger.address);
+      const tx = await registry.connect(admin).startProductControlRecovery(5, stranger.address);
+      const block = await ethers.provider.getBlock((await tx.wait())!.blockNumber);
+      const readyAt = BigInt(block!.timestamp) + 7n * DAY;
+      await expect(tx)
+        .to.emit(registry, "ProductControlRecoveryStarted")
+        .withArgs(5n, operator.address, stranger.address, readyAt);
+      await expect(registry.connect(stranger).completeProductControlRecovery(5))
+        .to.be.revertedWithCustomError(registry, "ProductRecoveryNotReady")
+        .withArgs(5n, readyAt);
+      await time.increaseTo(readyAt);
+      await expect(registry.connect(stranger).completeProductControlRecovery(5))
+        .to.emit(registry, "ProductControlRecovered")
+        .withArgs(5n, operator.address, stranger.address)
+        .and.to.emit(registry, "ProductControlTransferred")
+        .withArgs(5n, operator.address, stranger.address);
+      const product = await registry.getProduct(5);
+      expect(product.controller).to.equal(stranger.address);
+      // The invitation the old operator made lapsed: the new one invites the publisher again.
+      expect(product.pendingController).to.equal(ethers.ZeroAddress);
     });
   });
 

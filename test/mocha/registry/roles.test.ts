@@ -183,6 +183,50 @@ const MATRIX: Row[] = [
     call: (r, f) => r.suspend(f.volumeLicense, EVIDENCE),
   },
   {
+    fn: "startProductControlRecovery (publisher's product)",
+    allowed: [],
+    deniedWith: "ProductNotOperatorControlled",
+    deniedOverride: {
+      publisher: "AccessControlUnauthorizedAccount",
+      operator: "AccessControlUnauthorizedAccount",
+      pauser: "AccessControlUnauthorizedAccount",
+      arbiter: "AccessControlUnauthorizedAccount",
+      distributor: "AccessControlUnauthorizedAccount",
+      dealer: "AccessControlUnauthorizedAccount",
+      holder: "AccessControlUnauthorizedAccount",
+      stranger: "AccessControlUnauthorizedAccount",
+    },
+    call: (r, f) => r.startProductControlRecovery(1, f.operator.address),
+  },
+  {
+    fn: "startProductControlRecovery (orphaned operator product)",
+    allowed: ["admin"],
+    deniedWith: "AccessControlUnauthorizedAccount",
+    setup: async (f) => {
+      await f.registry
+        .connect(f.operator)
+        .registerProductForPublisher(f.absentPublisher.address, VOLUME_TERMS, "");
+      await f.registry.connect(f.admin).revokeRole(ROLES.OPERATOR, f.operator.address);
+      await f.registry.connect(f.admin).grantRole(ROLES.OPERATOR, f.stranger.address);
+    },
+    call: (r, f) => r.startProductControlRecovery(5, f.stranger.address),
+  },
+  {
+    fn: "completeProductControlRecovery",
+    allowed: ["stranger"],
+    deniedWith: "ProductNotRecoveringController",
+    setup: async (f) => {
+      await f.registry
+        .connect(f.operator)
+        .registerProductForPublisher(f.absentPublisher.address, VOLUME_TERMS, "");
+      await f.registry.connect(f.admin).revokeRole(ROLES.OPERATOR, f.operator.address);
+      await f.registry.connect(f.admin).grantRole(ROLES.OPERATOR, f.stranger.address);
+      await f.registry.connect(f.admin).startProductControlRecovery(5, f.stranger.address);
+      await time.increase(7n * 24n * 3600n);
+    },
+    call: (r) => r.completeProductControlRecovery(5),
+  },
+  {
     fn: "pause",
     allowed: ["pauser"],
     deniedWith: "AccessControlUnauthorizedAccount",
