@@ -7,7 +7,11 @@ import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.s
 import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.sol";
 import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {ILicenseRenderer} from "../../../contracts/interfaces/ILicenseRenderer.sol";
-import {FirstSaleRegion} from "../../../contracts/types/LicenseData.sol";
+import {
+    FirstSaleRegion,
+    LicenseData,
+    LicenseDataLib
+} from "../../../contracts/types/LicenseData.sol";
 import {IssuerKind} from "../../../contracts/types/Product.sol";
 import {RegistryTestBase} from "./LicenseRegistry.t.sol";
 
@@ -175,6 +179,43 @@ contract SecondEditionTest is RegistryTestBase {
             vm.expectRevert(_err(ILicenseRegistryErrors.LicenseNotTransferable.selector, ids[i]));
             registry.release(ids[i], DECLARATION);
         }
+    }
+
+    /// @dev Renders each region (the JSON text itself is checked by the mocha tests).
+    function test_tokenURI_rendersEveryFirstSaleRegion() public {
+        uint256 productId = _lockedDownProduct();
+        uint256[4] memory ids = [
+            _issue(productId, holder, 1, 0),
+            _issueFirstSold(productId, FirstSaleRegion.EEA, 1, 0),
+            _issueFirstSold(productId, FirstSaleRegion.Switzerland, 1, 0),
+            _issueFirstSold(productId, FirstSaleRegion.Elsewhere, 1, 0)
+        ];
+        for (uint256 i; i < ids.length; ++i) {
+            assertEq(
+                uint256(uint8(registry.getLicense(ids[i]).firstSaleRegion)),
+                i,
+                "region as issued"
+            );
+            assertGt(bytes(registry.tokenURI(ids[i])).length, 0, "rendered");
+        }
+    }
+
+    function test_LicenseDataLib_recordsTheRegionAndTheKeyApart() public pure {
+        LicenseData keyed = LicenseDataLib.pack(
+            1,
+            0,
+            LicenseDataLib.regionBits(FirstSaleRegion.Elsewhere, true)
+        );
+        assertTrue(keyed.keyed(), "keyed");
+        assertEq(uint256(uint8(keyed.firstSaleRegion())), 3, "elsewhere");
+        assertFalse(keyed.exhausted(), "not exhausted");
+        LicenseData plain = LicenseDataLib.pack(
+            1,
+            0,
+            LicenseDataLib.regionBits(FirstSaleRegion.EEA, false)
+        );
+        assertFalse(plain.keyed(), "not keyed");
+        assertTrue(plain.exhausted(), "exhausted");
     }
 
     function test_issueWithFirstSale_refusesAnUnrecordedRegion() public {
