@@ -16,6 +16,7 @@ import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 
 import {ILicenseMarket} from "./interfaces/ILicenseMarket.sol";
 import {ILicenseRegistry} from "./interfaces/ILicenseRegistry.sol";
+import {LicenseDataLib} from "./types/LicenseData.sol";
 
 /// @title LicenseMarket
 /// @notice Atomic sales of used licenses from EIP-712 signed orders (see `ILicenseMarket`): the
@@ -70,6 +71,8 @@ contract LicenseMarket is
     );
 
     uint256 private constant _BPS_DENOMINATOR = 10_000;
+    /// @dev The most moves a registry license makes (`LicenseDataLib.MOVES_MASK`, 2^15 - 1).
+    uint256 private constant _MAX_MOVES = LicenseDataLib.MOVES_MASK;
 
     // ------------------------------------------------------------------ storage
 
@@ -384,6 +387,8 @@ contract LicenseMarket is
         (address holder, uint256 moves) = ILicenseRegistry(_registry).holdingOf(licenseId);
         if (holder != seller) revert MarketSellerNotHolder(licenseId, seller, holder);
         if (moves != licenseMoves) revert MarketLicenseMoved(licenseId, licenseMoves, moves);
+        // The buyer must be able to resell: the move made here may not be the license's last.
+        if (moves + 1 >= _MAX_MOVES) revert MarketLicenseAtMoveLimit(licenseId, moves, _MAX_MOVES);
         bytes memory move =
             declarationHash == bytes32(0)
                 ? abi.encodeCall(IERC721.transferFrom, (seller, buyer, licenseId))
@@ -393,7 +398,11 @@ contract LicenseMarket is
                 );
         if (!LowLevelCall.callNoReturn(_registry, move)) {
             bytes memory reason = LowLevelCall.returnData();
-            if (reason.length == 4 && bytes4(reason) == ERC721.NotOwnerNorApproved.selector) {
+            bytes4 selector = bytes4(reason);
+            if (
+                (reason.length == 4 && selector == ERC721.NotOwnerNorApproved.selector) ||
+                selector == ERC721InsufficientApproval.selector
+            ) {
                 revert MarketNotApproved(seller, licenseId);
             }
             LowLevelCall.bubbleRevert(reason);

@@ -2,17 +2,16 @@
 pragma solidity 0.8.37;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
-import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
-import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {ERC721} from "solady/src/tokens/ERC721.sol";
 
 import {IERC4906} from "./interfaces/IERC4906.sol";
 import {IERC5192} from "./interfaces/IERC5192.sol";
 import {ILicenseRegistry} from "./interfaces/ILicenseRegistry.sol";
+import {ILicenseRenderer} from "./interfaces/ILicenseRenderer.sol";
+import {LicenseRenderer} from "./LicenseRenderer.sol";
 import {LicenseRules} from "./libraries/LicenseRules.sol";
-import {LicenseData, LicenseDataLib, LicenseStatus} from "./types/LicenseData.sol";
+import {FirstSaleRegion, LicenseData, LicenseDataLib, LicenseStatus} from "./types/LicenseData.sol";
 import {LicenseIds} from "./types/LicenseIds.sol";
 import {IssuerKind, ProductRecord, ProductRecordLib, ProductTerms} from "./types/Product.sol";
 
@@ -43,11 +42,8 @@ contract LicenseRegistry is
     AccessControlDefaultAdminRules,
     ILicenseRegistry,
     IERC4906,
-    IERC5192,
-    IERC721Errors
+    IERC5192
 {
-    using Strings for uint256;
-
     // ------------------------------------------------------------------ constants
 
     /// @notice May register products it controls itself.
@@ -63,6 +59,24 @@ contract LicenseRegistry is
     uint48 public constant MAX_PAUSE_DURATION = 3 days;
     /// @notice How long after a pause ends before the next may start.
     uint48 public constant PAUSE_COOLDOWN = 7 days;
+    /// @notice How long a suspension by a product's controller lasts unless an arbiter lifts it
+    /// earlier. 30 days: enough for a publisher to bring a real dispute before an arbiter or a
+    /// court (an interim injunction is obtained in days to weeks), short enough that a resale
+    /// blocked without cause is not lost (buyers and their orders wait weeks, not months).
+    uint48 public constant CONTROLLER_SUSPENSION_PERIOD = 30 days;
+    /// @notice How long after a release the controller has to attest the deactivation where its
+    /// product requires it; after that the holder's declaration alone suffices. 14 days: an
+    /// activation server answers in seconds, a manual check in days. The declaration (rather
+    /// than an arbiter's attestation) was chosen so that no absent party, neither publisher nor
+    /// arbiter, can block a lawful resale: the declaration is already on the ledger as evidence,
+    /// and a publisher that finds the seller's copy still in use keeps its remedies (suspension
+    /// while the license is released, revocation with evidence).
+    uint48 public constant ATTESTATION_PERIOD = 14 days;
+    /// @notice How long after the admin starts a control recovery the new operator may complete
+    /// it. 7 days: the recovery is public from its start, so publishers, dealers and the old
+    /// operator (if wrongly accused) can see it and object before it takes effect, while a
+    /// product is not left for long in the hands of an account the admin stopped trusting.
+    uint48 public constant CONTROL_RECOVERY_DELAY = 7 days;
 
     // ------------------------------------------------------------------ storage
 
@@ -72,6 +86,9 @@ contract LicenseRegistry is
         uint64 productCount;
         uint48 pausedUntil;
     }
+
+    /// @dev Created by the constructor: the metadata lives in its own contract (size limit).
+    ILicenseRenderer private immutable _renderer;
 
     Counters private _counters;
     string private _name;
@@ -91,10 +108,41 @@ contract LicenseRegistry is
     }
 
     mapping(uint256 productId => ProductControl) private _controls;
+
+    /// @dev A pending control recovery, one slot: the operator taking over (160) | from when it
+    /// may complete (48).
+    struct ControlRecovery {
+        address newController;
+        uint48 readyAt;
+    }
+
+    mapping(uint256 productId => ControlRecovery) private _recoveries;
     mapping(uint256 productId => string) private _productURIs;
     mapping(uint256 productId => mapping(address account => IssuerGrant)) private _issuers;
     /// @dev Keyed by `keccak256(productId, keyCommitment)`: commitments are per product.
     mapping(bytes32 productKey => uint256 licenseId) private _licenseOfKey;
+    /// @dev Facts about a license that the common paths never read, one slot: when a controller's
+    /// suspension lapses (48) | when a license of an attestation product was released (48) | the
+    /// move count + 1 at the controller's last suspension (16; 0: never) | whether an arbiter
+    /// reinstated it (8). Read by a move only where a suspension or a missing attestation makes
+    /// them matter.
+    struct LicenseAnnex {
+        uint48 suspensionLapsesAt;
+        uint48 releasedAt;
+        uint16 controllerSuspendedAtMove;
+        bool arbiterReinstated;
+    }
+
+    mapping(uint256 licenseId => LicenseAnnex) private _annexes;
+
+    /// @dev How much of a piece of first-sale evidence is used, one slot: capacity (128) | used
+    /// (128), both in seats. Capacity 0: the evidence was never declared nor used.
+    struct EvidenceUse {
+        uint128 capacity;
+        uint128 used;
+    }
+
+    mapping(bytes32 originEvidence => EvidenceUse) private _evidence;
     /// @dev Set by `releaseAndTransfer` right before its transfer, consumed by the transfer hook.
     bool private transient _moveAlreadyChecked;
 
@@ -119,6 +167,7 @@ contract LicenseRegistry is
     ) AccessControlDefaultAdminRules(adminTransferDelay, initialAdmin) {
         _name = name_;
         _symbol = symbol_;
+        _renderer = new LicenseRenderer();
     }
 
     // ------------------------------------------------------------------ products
@@ -154,9 +203,12 @@ contract LicenseRegistry is
     ) external onlyController(productId) {
         ProductRecord product = _products[productId];
         if (product.issued() != 0) revert ProductTermsLocked(productId);
-        _checkTerms(terms);
+        _checkTerms(terms, metadataURI);
         uint256 kept =
-            product.flags() & (ProductRecordLib.CLOSED | ProductRecordLib.REGISTERED_BY_OPERATOR);
+            product.flags() &
+                (ProductRecordLib.CLOSED |
+                    ProductRecordLib.REGISTERED_BY_OPERATOR |
+                    ProductRecordLib.PUBLISHER_CONTROLLED);
         _products[productId] = product.withTerms(terms, kept);
         _productURIs[productId] = metadataURI;
         emit ProductTermsUpdated(productId, terms, metadataURI);
@@ -187,10 +239,56 @@ contract LicenseRegistry is
             revert ProductNotPendingController(productId, msg.sender);
         }
         address previous = product.controller();
+        // A product an account without the operator role took over is its publisher's: the
+        // admin's recovery never reaches it.
+        product =
+            hasRole(OPERATOR_ROLE, msg.sender)
+                ? product.withoutFlag(ProductRecordLib.PUBLISHER_CONTROLLED)
+                : product.withFlag(ProductRecordLib.PUBLISHER_CONTROLLED);
         _products[productId] = product.withController(msg.sender);
         control.pendingController = address(0);
         // Every issuer the previous controller appointed loses its grant.
         control.epoch += 1;
+        emit ProductControlTransferred(productId, previous, msg.sender);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function startProductControlRecovery(
+        uint256 productId,
+        address newController
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address controller = _checkRecoverable(productId);
+        uint48 readyAt;
+        if (newController != address(0)) {
+            if (!hasRole(OPERATOR_ROLE, newController)) {
+                revert ProductRecoveryTargetNotOperator(productId, newController);
+            }
+            readyAt = Time.timestamp() + CONTROL_RECOVERY_DELAY;
+        }
+        _recoveries[productId] = ControlRecovery(newController, readyAt);
+        emit ProductControlRecoveryStarted(productId, controller, newController, readyAt);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function completeProductControlRecovery(uint256 productId) external {
+        ControlRecovery memory recovery = _recoveries[productId];
+        if (recovery.newController != msg.sender) {
+            revert ProductNotRecoveringController(productId, msg.sender);
+        }
+        if (block.timestamp < recovery.readyAt) {
+            revert ProductRecoveryNotReady(productId, recovery.readyAt);
+        }
+        // Checked again: the old operator may have regained its role, or handed the product to
+        // its publisher, meanwhile. (A target the admin stopped trusting, the admin cancels.)
+        address previous = _checkRecoverable(productId);
+        delete _recoveries[productId];
+        _products[productId] = _products[productId].withController(msg.sender);
+        ProductControl storage control = _controls[productId];
+        // An offer the old controller made (perhaps to an accomplice) lapses with its issuers;
+        // the new operator invites the publisher again.
+        control.pendingController = address(0);
+        control.epoch += 1;
+        emit ProductControlRecovered(productId, previous, msg.sender);
         emit ProductControlTransferred(productId, previous, msg.sender);
     }
 
@@ -206,9 +304,11 @@ contract LicenseRegistry is
 
     // ------------------------------------------------------------------ issuance
 
-    // The three single issuances repeat `_beginIssuance` + `_issueOne` on purpose: routing them
-    // through one shared private function costs `issue` 73 gas, a third of its margin under the
-    // 1.20x-of-a-plain-mint target (measured in test/mocha/gas/targets.test.ts).
+    // `issue` repeats `_beginIssuance` and writes `_issueOne`'s steps out without the key,
+    // evidence and region it never has: routing it
+    // through the shared private function costs it about 280 gas, more than its margin under
+    // the 1.20x-of-a-plain-mint target (measured in test/mocha/gas/targets.test.ts). A plain
+    // issuance records no region, so it is never exhausted: `!transferable` is `!resellable`.
 
     /// @inheritdoc ILicenseRegistry
     function issue(
@@ -222,7 +322,24 @@ contract LicenseRegistry is
             1
         );
         licenseId = firstId;
-        _issueOne(product, productId, delegate, licenseId, holder, seats, validUntil, 0, 0);
+        // The cheapest issuance, written out: no key, no evidence, no region to record.
+        if (delegate == IssuerKind.Onboarder) {
+            revert LicenseOriginEvidenceMissing(productId, msg.sender);
+        }
+        LicenseRules.checkIssue(
+            product.maxSeats(),
+            product.validityPeriod(),
+            seats,
+            validUntil,
+            block.timestamp
+        );
+        LicenseData data = LicenseDataLib.pack(seats, validUntil, product.flags());
+        _mintAndSetExtraDataUnchecked(holder, licenseId, LicenseData.unwrap(data));
+        emit LicenseIssued(licenseId, seats, validUntil);
+        if (delegate != IssuerKind.None) {
+            emit LicenseIssuedBy(licenseId, productId, msg.sender, bytes32(0));
+        }
+        if (!data.transferable()) emit Locked(licenseId);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -233,22 +350,7 @@ contract LicenseRegistry is
         uint256 validUntil,
         bytes32 originEvidence
     ) external returns (uint256 licenseId) {
-        (ProductRecord product, IssuerKind delegate, uint256 firstId) = _beginIssuance(
-            productId,
-            1
-        );
-        licenseId = firstId;
-        _issueOne(
-            product,
-            productId,
-            delegate,
-            licenseId,
-            holder,
-            seats,
-            validUntil,
-            0,
-            originEvidence
-        );
+        licenseId = _issueSingle(productId, holder, seats, validUntil, 0, originEvidence);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -261,16 +363,8 @@ contract LicenseRegistry is
         bytes32 originEvidence
     ) external returns (uint256 licenseId) {
         if (keyCommitment == bytes32(0)) revert LicenseKeyCommitmentMissing();
-        (ProductRecord product, IssuerKind delegate, uint256 firstId) = _beginIssuance(
+        licenseId = _issueSingle(
             productId,
-            1
-        );
-        licenseId = firstId;
-        _issueOne(
-            product,
-            productId,
-            delegate,
-            licenseId,
             holder,
             seats,
             validUntil,
@@ -284,27 +378,34 @@ contract LicenseRegistry is
         uint256 productId,
         IssueRequest[] calldata requests
     ) external returns (uint256 firstLicenseId) {
-        uint256 count = requests.length;
-        if (count == 0) revert LicenseBatchEmpty();
-        (ProductRecord product, IssuerKind delegate, uint256 firstId) = _beginIssuance(
-            productId,
-            count
-        );
-        firstLicenseId = firstId;
-        for (uint256 i; i < count; ++i) {
-            IssueRequest calldata r = requests[i];
-            _issueOne(
-                product,
-                productId,
-                delegate,
-                firstLicenseId + i,
-                r.holder,
-                r.seats,
-                r.validUntil,
-                r.keyCommitment,
-                r.originEvidence
-            );
+        firstLicenseId = _issueBatch(productId, requests, FirstSaleRegion.Unrecorded);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function issueWithFirstSale(
+        uint256 productId,
+        FirstSaleRegion region,
+        IssueRequest[] calldata requests
+    ) external returns (uint256 firstLicenseId) {
+        if (region == FirstSaleRegion.Unrecorded) revert LicenseFirstSaleRegionMissing(productId);
+        firstLicenseId = _issueBatch(productId, requests, region);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function declareEvidence(uint256 productId, bytes32 originEvidence, uint256 capacity) external {
+        ProductRecord product = _existingProduct(productId);
+        if (msg.sender != product.controller()) {
+            if (_issuerKindOf(productId, msg.sender) == IssuerKind.None) {
+                revert ProductNotIssuer(productId, msg.sender);
+            }
         }
+        if (originEvidence == bytes32(0) || capacity == 0 || capacity > type(uint128).max) {
+            revert EvidenceDeclarationInvalid(originEvidence, capacity);
+        }
+        uint256 existing = _evidence[originEvidence].capacity;
+        if (existing != 0) revert EvidenceAlreadyDeclared(originEvidence, existing);
+        _evidence[originEvidence].capacity = uint128(capacity);
+        emit EvidenceDeclared(originEvidence, productId, msg.sender, capacity);
     }
 
     // ------------------------------------------------------------------ holder actions
@@ -365,7 +466,7 @@ contract LicenseRegistry is
             LicenseData child = LicenseDataLib.pack(seats[i], validUntil, termBits);
             _mintAndSetExtraDataUnchecked(holder, childId, LicenseData.unwrap(child));
             emit LicenseSplit(licenseId, childId, seats[i]);
-            if (!child.transferable()) emit Locked(childId);
+            if (!child.resellable()) emit Locked(childId);
         }
     }
 
@@ -412,13 +513,28 @@ contract LicenseRegistry is
     function suspend(uint256 licenseId, bytes32 evidenceHash) external {
         _holderOf(licenseId);
         LicenseData data = _dataOf(licenseId);
-        bool byArbiter = _checkControllerOrArbiter(LicenseIds.productId(licenseId));
+        uint256 productId = LicenseIds.productId(licenseId);
+        bool byArbiter = _checkControllerOrArbiter(productId);
         if (evidenceHash == bytes32(0)) revert LicenseEvidenceMissing(licenseId);
         LicenseRules.checkNotEnded(licenseId, data);
         if (data.suspended()) revert LicenseIsSuspended(licenseId);
+        uint48 lapsesAt;
+        if (!byArbiter) {
+            LicenseAnnex storage annex = _annexes[licenseId];
+            if (annex.arbiterReinstated) revert LicenseSuspensionReservedToArbiters(licenseId);
+            // Once per holding: the mark is the move count (+1, so 0 means never).
+            uint16 mark = uint16(data.moves() + 1);
+            if (annex.controllerSuspendedAtMove == mark) {
+                revert LicenseControllerSuspensionUsed(licenseId, data.moves());
+            }
+            lapsesAt = Time.timestamp() + CONTROLLER_SUSPENSION_PERIOD;
+            annex.suspensionLapsesAt = lapsesAt;
+            annex.controllerSuspendedAtMove = mark;
+        }
         bool wasLocked = LicenseRules.isLocked(data, block.timestamp);
         _writeData(licenseId, data.withSuspension(true, byArbiter));
         emit LicenseSuspended(licenseId, msg.sender, evidenceHash);
+        if (!byArbiter) emit LicenseSuspensionBounded(licenseId, productId, lapsesAt);
         emit MetadataUpdate(licenseId);
         if (!wasLocked) emit Locked(licenseId);
     }
@@ -427,12 +543,17 @@ contract LicenseRegistry is
     function reinstate(uint256 licenseId, bytes32 reasonHash) external {
         _holderOf(licenseId);
         LicenseData data = _dataOf(licenseId);
-        bool byArbiter = _checkControllerOrArbiter(LicenseIds.productId(licenseId));
+        uint256 productId = LicenseIds.productId(licenseId);
+        bool byArbiter = _checkControllerOrArbiter(productId);
         if (!data.suspended()) revert LicenseNotSuspended(licenseId);
         if (data.arbiterHold() && !byArbiter) revert LicenseArbiterHold(licenseId);
         LicenseData reinstated = data.withSuspension(false, false);
         _writeData(licenseId, reinstated);
         emit LicenseReinstated(licenseId, msg.sender, reasonHash);
+        if (byArbiter) {
+            _annexes[licenseId].arbiterReinstated = true;
+            emit LicenseArbiterReinstated(licenseId, productId, msg.sender);
+        }
         emit MetadataUpdate(licenseId);
         if (!LicenseRules.isLocked(reinstated, block.timestamp)) emit Unlocked(licenseId);
     }
@@ -468,7 +589,21 @@ contract LicenseRegistry is
     /// @dev Payable in the token base for gas; the registry refuses ether so none is stranded.
     function approve(address account, uint256 id) public payable override {
         _rejectEther();
+        _holderOf(id);
         super.approve(account, id);
+    }
+
+    /// @notice The holder of license `id` (standard ERC-721); reverts for an unknown id with
+    /// `ERC721NonexistentToken(id)`, like every other function of the registry.
+    function ownerOf(uint256 id) public view override returns (address) {
+        return _holderOf(id);
+    }
+
+    /// @notice The account approved to move license `id` (standard ERC-721); reverts for an
+    /// unknown id with `ERC721NonexistentToken(id)`.
+    function getApproved(uint256 id) public view override returns (address) {
+        _holderOf(id);
+        return super.getApproved(id);
     }
 
     // ------------------------------------------------------------------ queries
@@ -519,7 +654,13 @@ contract LicenseRegistry is
             transferable: data.transferable(),
             splittable: data.splittable(),
             attestationRequired: data.attestationRequired(),
-            moves: data.moves()
+            moves: data.moves(),
+            suspensionLapsesAt: data.suspended() && !data.arbiterHold()
+                ? _annexes[licenseId].suspensionLapsesAt
+                : 0,
+            declarationSufficesAt: uint48(_declarationSufficesAt(licenseId, data)),
+            firstSaleRegion: data.firstSaleRegion(),
+            exhausted: data.exhausted()
         });
     }
 
@@ -541,6 +682,14 @@ contract LicenseRegistry is
     /// @inheritdoc ILicenseRegistry
     function issuerKind(uint256 productId, address account) external view returns (IssuerKind) {
         return _issuerKindOf(productId, account);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function evidenceUse(
+        bytes32 originEvidence
+    ) external view returns (uint256 capacity, uint256 used) {
+        EvidenceUse memory use = _evidence[originEvidence];
+        return (use.capacity, use.used);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -570,28 +719,15 @@ contract LicenseRegistry is
     }
 
     /// @notice On-chain JSON metadata (base64 data URI): product, status, seats and validity, so
-    /// a wallet shows the license as the ledger sees it right now.
+    /// a wallet shows the license as the ledger sees it right now. Rendered by `renderer()`.
     function tokenURI(uint256 id) public view override returns (string memory) {
-        LicenseView memory license = getLicense(id);
-        string memory status = _statusName(license);
-        string memory json = string.concat(
-            '{"name":"',
-            Strings.escapeJSON(_name),
-            " #",
-            id.toString(),
-            '","description":"Used-software license ',
-            id.toString(),
-            " of product ",
-            license.productId.toString(),
-            " on the License Ledger: ",
-            status,
-            '.","attributes":',
-            _attributes(license, status),
-            ',"product_uri":"',
-            Strings.escapeJSON(_productURIs[license.productId]),
-            '"}'
-        );
-        return string.concat("data:application/json;base64,", Base64.encode(bytes(json)));
+        // An unknown id reverts in the renderer's `getLicense` call, with this registry's error.
+        return _renderer.tokenURI(id);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function renderer() external view returns (address) {
+        return address(_renderer);
     }
 
     /// @notice ERC-165: ERC-721, its metadata, ERC-4906, ERC-5192 and access control.
@@ -620,9 +756,15 @@ contract LicenseRegistry is
         _rejectEther();
         _checkNotPaused(_counters.pausedUntil);
         _holderOf(id);
+        // A caller that may not move the license at all is told so before any rule.
+        if (!_isApprovedOrOwner(msg.sender, id)) revert ERC721InsufficientApproval(msg.sender, id);
         LicenseData data = _dataOf(id);
-        LicenseRules.checkMove(id, data, block.timestamp);
+        uint256 declarationSufficesAt = _declarationSufficesAt(id, data);
+        LicenseRules.checkMove(id, data, block.timestamp, declarationSufficesAt);
         _writeData(id, LicenseRules.afterMove(data));
+        if (declarationSufficesAt != 0) {
+            emit LicenseAttestationLapsed(id, LicenseIds.productId(id), declarationSufficesAt);
+        }
     }
 
     // ------------------------------------------------------------------ private
@@ -632,7 +774,7 @@ contract LicenseRegistry is
         string calldata metadataURI,
         uint256 extraFlags
     ) private returns (uint256 productId) {
-        _checkTerms(terms);
+        _checkTerms(terms, metadataURI);
         // Cannot overflow: 2^64 registrations cost more gas than will ever exist.
         productId = _counters.productCount + 1;
         _counters.productCount = uint64(productId);
@@ -676,19 +818,70 @@ contract LicenseRegistry is
         }
     }
 
+    /// @dev One license with a key and/or evidence (`issueWithKey`, `issueWithEvidence`): one
+    /// shared body (the code size limit matters more here than `issueWithKey`'s 70 gas).
+    function _issueSingle(
+        uint256 productId,
+        address holder,
+        uint256 seats,
+        uint256 validUntil,
+        bytes32 keyCommitment,
+        bytes32 originEvidence
+    ) private returns (uint256 licenseId) {
+        ProductRecord product;
+        IssuerKind delegate;
+        (product, delegate, licenseId) = _beginIssuance(productId, 1);
+        _issueOne(
+            product,
+            delegate,
+            licenseId,
+            holder,
+            seats,
+            validUntil,
+            keyCommitment,
+            originEvidence,
+            FirstSaleRegion.Unrecorded
+        );
+    }
+
+    function _issueBatch(
+        uint256 productId,
+        IssueRequest[] calldata requests,
+        FirstSaleRegion region
+    ) private returns (uint256 firstLicenseId) {
+        if (requests.length == 0) revert LicenseBatchEmpty();
+        ProductRecord product;
+        IssuerKind delegate;
+        (product, delegate, firstLicenseId) = _beginIssuance(productId, requests.length);
+        for (uint256 i; i < requests.length; ++i) {
+            IssueRequest calldata r = requests[i];
+            _issueOne(
+                product,
+                delegate,
+                firstLicenseId + i,
+                r.holder,
+                r.seats,
+                r.validUntil,
+                r.keyCommitment,
+                r.originEvidence,
+                region
+            );
+        }
+    }
+
     function _issueOne(
         ProductRecord product,
-        uint256 productId,
         IssuerKind delegate,
         uint256 licenseId,
         address holder,
         uint256 seats,
         uint256 validUntil,
         bytes32 keyCommitment,
-        bytes32 originEvidence
+        bytes32 originEvidence,
+        FirstSaleRegion region
     ) private {
         if (delegate == IssuerKind.Onboarder && originEvidence == bytes32(0)) {
-            revert LicenseOriginEvidenceMissing(productId, msg.sender);
+            revert LicenseOriginEvidenceMissing(LicenseIds.productId(licenseId), msg.sender);
         }
         LicenseRules.checkIssue(
             product.maxSeats(),
@@ -697,9 +890,35 @@ contract LicenseRegistry is
             validUntil,
             block.timestamp
         );
-        LicenseData data = LicenseDataLib.pack(seats, validUntil, product.flags());
+        // The region and the keyed mark are fixed here with the terms, in the same slot.
+        LicenseData data = LicenseDataLib.pack(
+            seats,
+            validUntil,
+            product.flags() | LicenseDataLib.regionBits(region, keyCommitment != bytes32(0))
+        );
         _mintAndSetExtraDataUnchecked(holder, licenseId, LicenseData.unwrap(data));
         emit LicenseIssued(licenseId, seats, validUntil);
+        // The controller's plain issuance records nothing more.
+        if (
+            delegate != IssuerKind.None ||
+            keyCommitment != bytes32(0) ||
+            originEvidence != bytes32(0) ||
+            region != FirstSaleRegion.Unrecorded
+        ) _recordIssuance(delegate, licenseId, seats, keyCommitment, originEvidence, region);
+        if (!data.resellable()) emit Locked(licenseId);
+    }
+
+    /// @dev What an issuance records beyond the license itself: who issued it on what evidence
+    /// (drawn from the evidence's capacity), its key commitment, its first-sale region.
+    function _recordIssuance(
+        IssuerKind delegate,
+        uint256 licenseId,
+        uint256 seats,
+        bytes32 keyCommitment,
+        bytes32 originEvidence,
+        FirstSaleRegion region
+    ) private {
+        uint256 productId = LicenseIds.productId(licenseId);
         if (delegate != IssuerKind.None || originEvidence != bytes32(0)) {
             emit LicenseIssuedBy(licenseId, productId, msg.sender, originEvidence);
         }
@@ -710,7 +929,31 @@ contract LicenseRegistry is
             _licenseOfKey[productKey] = licenseId;
             emit LicenseKeyCommitted(licenseId, keyCommitment);
         }
-        if (!data.transferable()) emit Locked(licenseId);
+        if (region != FirstSaleRegion.Unrecorded) {
+            emit LicenseFirstSaleRecorded(licenseId, productId, region);
+        }
+        if (originEvidence != bytes32(0)) _drawEvidence(originEvidence, licenseId, seats);
+    }
+
+    /// @dev Draws `seats` from the capacity of `originEvidence` for `licenseId`; evidence never
+    /// declared covers exactly its first license's seats.
+    function _drawEvidence(bytes32 originEvidence, uint256 licenseId, uint256 seats) private {
+        EvidenceUse memory use = _evidence[originEvidence];
+        uint256 capacity = use.capacity == 0 ? seats : use.capacity;
+        uint256 used = use.used + seats;
+        if (used > capacity) {
+            revert EvidenceCapacityExceeded(originEvidence, capacity, use.used, seats);
+        }
+        // Seats are at most 2^32 - 1 per license and capacity below 2^128: both fit.
+        _evidence[originEvidence] = EvidenceUse(uint128(capacity), uint128(used));
+        emit EvidenceDrawn(
+            originEvidence,
+            licenseId,
+            LicenseIds.productId(licenseId),
+            seats,
+            used,
+            capacity
+        );
     }
 
     function _release(
@@ -721,6 +964,8 @@ contract LicenseRegistry is
     ) private {
         LicenseRules.checkRelease(licenseId, data, block.timestamp, declarationHash);
         _writeData(licenseId, data.withStatus(LicenseStatus.Released));
+        // The attestation period runs from here (a cost only products that demand one pay).
+        if (data.attestationRequired()) _annexes[licenseId].releasedAt = Time.timestamp();
         emit LicenseReleased(licenseId, LicenseIds.productId(licenseId), holder, declarationHash);
     }
 
@@ -738,8 +983,27 @@ contract LicenseRegistry is
         _setExtraData(licenseId, LicenseData.unwrap(data));
     }
 
-    function _dataOf(uint256 licenseId) private view returns (LicenseData) {
-        return LicenseData.wrap(_getExtraData(licenseId));
+    /// @dev The license's state as it stands now: a controller's suspension that lapsed is no
+    /// suspension (its stale bit is dropped by the next write). Reads the annex only for a
+    /// license suspended by its controller.
+    function _dataOf(uint256 licenseId) private view returns (LicenseData data) {
+        data = LicenseData.wrap(_getExtraData(licenseId));
+        if (
+            data.suspended() &&
+            !data.arbiterHold() &&
+            block.timestamp >= _annexes[licenseId].suspensionLapsesAt
+        ) data = data.withSuspension(false, false);
+    }
+
+    /// @dev For a released license whose product requires an attestation it does not have yet:
+    /// when the holder's declaration alone suffices (0 otherwise, and then nothing is read).
+    function _declarationSufficesAt(
+        uint256 licenseId,
+        LicenseData data
+    ) private view returns (uint256) {
+        if (!data.attestationRequired() || data.attested()) return 0;
+        if (data.status() != LicenseStatus.Released) return 0;
+        return uint256(_annexes[licenseId].releasedAt) + ATTESTATION_PERIOD;
     }
 
     /// @dev The holder of an existing license; reverts for an unknown id.
@@ -762,6 +1026,21 @@ contract LicenseRegistry is
     function _existingProduct(uint256 productId) private view returns (ProductRecord product) {
         product = _products[productId];
         if (!product.exists()) revert ProductDoesNotExist(productId);
+    }
+
+    /// @dev A product the admin may recover: registered by an operator, never taken over by its
+    /// publisher, and controlled by an account that no longer holds `OPERATOR_ROLE`. Returns
+    /// that controller.
+    function _checkRecoverable(uint256 productId) private view returns (address controller) {
+        ProductRecord product = _existingProduct(productId);
+        if (
+            !product.hasFlag(ProductRecordLib.REGISTERED_BY_OPERATOR) ||
+            product.hasFlag(ProductRecordLib.PUBLISHER_CONTROLLED)
+        ) revert ProductNotOperatorControlled(productId);
+        controller = product.controller();
+        if (hasRole(OPERATOR_ROLE, controller)) {
+            revert ProductControllerStillOperator(productId, controller);
+        }
     }
 
     function _checkController(uint256 productId) private view {
@@ -787,8 +1066,14 @@ contract LicenseRegistry is
         return keccak256(abi.encode(productId, keyCommitment));
     }
 
-    function _checkTerms(ProductTerms calldata terms) private pure {
+    /// @dev Terms allow a seat; the URI is well-formed UTF-8 (else metadata would break strict
+    /// JSON parsers), checked by the renderer, which holds the code.
+    function _checkTerms(ProductTerms calldata terms, string calldata metadataURI) private view {
         if (terms.maxSeatsPerLicense == 0) revert ProductMaxSeatsZero();
+        if (bytes(metadataURI).length != 0) {
+            uint256 offset = _renderer.firstInvalidUtf8(bytes(metadataURI));
+            if (offset != type(uint256).max) revert ProductURINotUtf8(offset);
+        }
     }
 
     function _checkNotPaused(uint48 until) private view {
@@ -798,35 +1083,5 @@ contract LicenseRegistry is
     /// @dev The token base makes transfer and approve payable; the registry keeps no ether.
     function _rejectEther() private view {
         if (msg.value != 0) revert RegistryEtherNotAccepted(msg.value);
-    }
-
-    function _statusName(LicenseView memory license) private pure returns (string memory) {
-        if (license.status == LicenseStatus.Revoked) return "revoked";
-        if (license.status == LicenseStatus.Surrendered) return "surrendered";
-        if (license.status == LicenseStatus.Split) return "split";
-        if (license.suspended) return "suspended";
-        if (license.expired) return "expired";
-        if (license.status == LicenseStatus.Released) return "released for resale";
-        return "active";
-    }
-
-    function _attributes(
-        LicenseView memory license,
-        string memory status
-    ) private pure returns (string memory) {
-        return
-            string.concat(
-                '[{"trait_type":"Product","value":"',
-                license.productId.toString(),
-                '"},{"trait_type":"Status","value":"',
-                status,
-                '"},{"trait_type":"Seats","display_type":"number","value":',
-                license.seats.toString(),
-                '},{"trait_type":"Valid until","value":"',
-                license.validUntil == 0 ? "perpetual" : uint256(license.validUntil).toString(),
-                '"},{"trait_type":"Transferable","value":"',
-                license.transferable ? "yes" : "no",
-                '"}]'
-            );
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ILicenseRegistryErrors} from "./ILicenseRegistryErrors.sol";
+
 /// @title ILicenseMarket
 /// @notice The specification of the License Ledger marketplace: atomic sales of used licenses for
 /// ETH or an ERC-20 token, from orders signed off-chain (EIP-712), so posting an offer costs no
@@ -28,8 +30,12 @@ pragma solidity ^0.8.28;
 ///
 /// An order dies by itself when its license can no longer lawfully move (revoked, suspended,
 /// expired, split, surrendered, sold elsewhere, not released where an attestation is needed):
-/// filling it reverts with the registry's own error.
-interface ILicenseMarket {
+/// filling it reverts with the registry's own error. Those errors are part of this interface
+/// (`ILicenseRegistryErrors`), so the market's ABI alone decodes them.
+///
+/// A sale never leaves the buyer a license it can no longer lawfully resell: a license one move
+/// short of the registry's move limit is not sold here (`MarketLicenseAtMoveLimit`).
+interface ILicenseMarket is ILicenseRegistryErrors {
     /// @notice A holder's signed offer to sell a license (EIP-712 type `SellOrder`).
     /// @param seller The holder selling; signs the order (an EOA, or a contract via ERC-1271).
     /// @param licenseId The license sold.
@@ -144,6 +150,9 @@ interface ILicenseMarket {
     error MarketBatchEmpty();
     /// @notice `registry` is not a deployed contract.
     error MarketRegistryInvalid(address registry);
+    /// @notice License `licenseId` has made `moves` moves: after this sale it would have made the
+    /// most its move count holds (`maxMoves`), and its buyer could never resell it.
+    error MarketLicenseAtMoveLimit(uint256 licenseId, uint256 moves, uint256 maxMoves);
 
     // ------------------------------------------------------------------ events
 

@@ -2,7 +2,8 @@
 pragma solidity ^0.8.28;
 
 import {IssuerKind, ProductTerms} from "../types/Product.sol";
-import {LicenseStatus} from "../types/LicenseData.sol";
+import {FirstSaleRegion, LicenseStatus} from "../types/LicenseData.sol";
+import {ILicenseRegistryErrors} from "./ILicenseRegistryErrors.sol";
 
 /// @title ILicenseRegistry
 /// @notice The specification of the License Ledger registry: used software licenses as ERC-721
@@ -19,7 +20,7 @@ import {LicenseStatus} from "../types/LicenseData.sol";
 /// Issuance emits `Transfer(0, holder, id)` and `LicenseIssued`; a move emits `Transfer` and is
 /// preceded, since the license last moved, by the `LicenseReleased` that declared the seller's
 /// copy unusable; a split emits one `LicenseSplit` per child (parent and child both indexed).
-interface ILicenseRegistry {
+interface ILicenseRegistry is ILicenseRegistryErrors {
     /// @notice The full state of a license, as `getLicense` reports it.
     /// @param holder The current holder (ended licenses stay with their last holder).
     /// @param productId The product the license was issued for.
@@ -30,10 +31,19 @@ interface ILicenseRegistry {
     /// @param attested Whether the controller attested the deactivation of the released copy.
     /// @param expired Whether a limited license's validity has run out.
     /// @param valid Whether the license is valid for its holder right now.
-    /// @param transferable Whether the product's terms allow resale.
+    /// @param transferable Whether the product's terms allow resale (an exhausted license resells
+    /// whatever they say).
     /// @param splittable Whether the product's terms allow splitting.
     /// @param attestationRequired Whether a resale needs the controller's attestation.
     /// @param moves How many times the license changed hands (at most 32,767).
+    /// @param suspensionLapsesAt When the controller's current suspension lapses by itself (0:
+    /// none, or an arbiter's suspension, which does not lapse).
+    /// @param declarationSufficesAt For a released license of a product that requires the
+    /// controller's attestation: from when the holder's declaration alone suffices (0 otherwise).
+    /// @param firstSaleRegion Where the license's first sale took place, as issued.
+    /// @param exhausted Whether EU (or Swiss) law exhausted the publisher's control of its
+    /// resale: perpetual and first sold in the EU/EEA or Switzerland. It then may be resold
+    /// whatever its product's terms say.
     struct LicenseView {
         address holder;
         uint256 productId;
@@ -48,6 +58,10 @@ interface ILicenseRegistry {
         bool splittable;
         bool attestationRequired;
         uint256 moves;
+        uint48 suspensionLapsesAt;
+        uint48 declarationSufficesAt;
+        FirstSaleRegion firstSaleRegion;
+        bool exhausted;
     }
 
     /// @notice A product as `getProduct` reports it.
@@ -75,95 +89,6 @@ interface ILicenseRegistry {
         bytes32 keyCommitment;
         bytes32 originEvidence;
     }
-
-    // ------------------------------------------------------------------ errors: products
-
-    /// @notice No product has id `productId`.
-    error ProductDoesNotExist(uint256 productId);
-    /// @notice `account` is not the controller of product `productId`.
-    error ProductNotController(uint256 productId, address account);
-    /// @notice `account` is neither the controller nor an authorised issuer of `productId`.
-    error ProductNotIssuer(uint256 productId, address account);
-    /// @notice `account` is neither the controller of `productId` nor an arbiter.
-    error ProductNotControllerOrArbiter(uint256 productId, address account);
-    /// @notice License `licenseId` was suspended by an arbiter; only an arbiter may lift it, and
-    /// it cannot be revoked until then.
-    error LicenseArbiterHold(uint256 licenseId);
-    /// @notice `account` is not the pending controller of product `productId`.
-    error ProductNotPendingController(uint256 productId, address account);
-    /// @notice Product `productId` is closed for new issuance.
-    error ProductClosed(uint256 productId);
-    /// @notice Licenses of product `productId` exist, so its terms are fixed.
-    error ProductTermsLocked(uint256 productId);
-    /// @notice Terms must allow at least one seat per license.
-    error ProductMaxSeatsZero();
-    /// @notice Product `productId` has issued the most licenses its id range holds (10^12 - 1).
-    error ProductSerialsExhausted(uint256 productId);
-
-    // ------------------------------------------------------------------ errors: licenses
-
-    /// @notice `seats` is zero or above the product's maximum `maxSeats`.
-    error LicenseSeatsInvalid(uint256 seats, uint256 maxSeats);
-    /// @notice `validUntil` does not fit the product: must be 0 for a perpetual product
-    /// (`latest` = 0), or after now and at most `latest` for a limited one.
-    error LicenseValidityInvalid(uint256 validUntil, uint256 latest);
-    /// @notice `keyCommitment` already belongs to license `licenseId` of the same product.
-    error LicenseKeyCommitmentInUse(bytes32 keyCommitment, uint256 licenseId);
-    /// @notice `issueWithKey` needs a non-zero key commitment.
-    error LicenseKeyCommitmentMissing();
-    /// @notice Onboarder `issuer` must give the first-sale evidence hash of every license.
-    error LicenseOriginEvidenceMissing(uint256 productId, address issuer);
-    /// @notice A batch issuance needs at least one request.
-    error LicenseBatchEmpty();
-    /// @notice License `licenseId` has ended (revoked, surrendered or split) with `status`.
-    error LicenseEnded(uint256 licenseId, LicenseStatus status);
-    /// @notice License `licenseId`'s validity ran out at `validUntil`.
-    error LicenseExpired(uint256 licenseId, uint48 validUntil);
-    /// @notice License `licenseId` is suspended by a dispute.
-    error LicenseIsSuspended(uint256 licenseId);
-    /// @notice License `licenseId` is not suspended.
-    error LicenseNotSuspended(uint256 licenseId);
-    /// @notice The terms of license `licenseId` do not allow resale.
-    error LicenseNotTransferable(uint256 licenseId);
-    /// @notice The terms of license `licenseId` do not allow splitting.
-    error LicenseNotSplittable(uint256 licenseId);
-    /// @notice License `licenseId` cannot move: its holder has not declared its copy unusable
-    /// since the license last moved.
-    error LicenseNotReleased(uint256 licenseId);
-    /// @notice License `licenseId` is already released for resale.
-    error LicenseAlreadyReleased(uint256 licenseId);
-    /// @notice License `licenseId` needs the controller's deactivation attestation to move.
-    error LicenseDeactivationNotAttested(uint256 licenseId);
-    /// @notice License `licenseId` has changed hands 32,767 times, the most its move count
-    /// holds; it cannot move again (a count that wrapped would revive dead market orders).
-    error LicenseMoveLimitReached(uint256 licenseId);
-    /// @notice The deactivation of license `licenseId` is already attested.
-    error LicenseAlreadyAttested(uint256 licenseId);
-    /// @notice A release of license `licenseId` needs the hash of the holder's declaration.
-    error LicenseDeclarationMissing(uint256 licenseId);
-    /// @notice An invalidation of license `licenseId` needs an evidence hash.
-    error LicenseEvidenceMissing(uint256 licenseId);
-    /// @notice A revocation of license `licenseId` needs a non-zero reason code.
-    error LicenseReasonMissing(uint256 licenseId);
-    /// @notice A split of license `licenseId` needs at least two parts; `parts` were given.
-    error LicenseSplitTooFewParts(uint256 licenseId, uint256 parts);
-    /// @notice Part `index` of the split of license `licenseId` has no seats.
-    error LicenseSplitEmptyPart(uint256 licenseId, uint256 index);
-    /// @notice The parts of a split of `licenseId` add up to `partsTotal`, not `parentSeats`.
-    error LicenseSplitSeatsMismatch(uint256 licenseId, uint256 partsTotal, uint256 parentSeats);
-
-    // ------------------------------------------------------------------ errors: registry
-
-    /// @notice Issuance and transfers are paused until `pausedUntil`.
-    error RegistryPaused(uint48 pausedUntil);
-    /// @notice The registry is not paused.
-    error RegistryNotPaused();
-    /// @notice A pause lasts more than zero and at most `maxDuration` seconds; `duration` was asked.
-    error RegistryPauseDurationInvalid(uint256 duration, uint256 maxDuration);
-    /// @notice A new pause may start only from `availableAt`, after the cool-down of the last one.
-    error RegistryPauseCoolingDown(uint48 availableAt);
-    /// @notice The registry holds no ether; `value` wei were sent with a token call.
-    error RegistryEtherNotAccepted(uint256 value);
 
     // ------------------------------------------------------------------ events: products
 
@@ -194,6 +119,23 @@ interface ILicenseRegistry {
         address indexed previousController,
         address indexed newController
     );
+    /// @notice The admin started handing product `productId`, whose controller `controller` lost
+    /// `OPERATOR_ROLE`, to the operator `newController`, who may complete it from `readyAt`
+    /// (`newController` 0: the recovery was cancelled).
+    event ProductControlRecoveryStarted(
+        uint256 indexed productId,
+        address indexed controller,
+        address indexed newController,
+        uint48 readyAt
+    );
+    /// @notice Control of product `productId` was recovered from `previousController` (an
+    /// operator that lost its role) by the operator `newController`; its issuers' grants and any
+    /// pending offer of control lapsed. A `ProductControlTransferred` follows.
+    event ProductControlRecovered(
+        uint256 indexed productId,
+        address indexed previousController,
+        address indexed newController
+    );
     /// @notice `issuer` may now issue licenses of `productId` as `kind` (`None`: removed), until
     /// control of the product changes hands.
     event IssuerSet(uint256 indexed productId, address indexed issuer, IssuerKind kind);
@@ -217,6 +159,14 @@ interface ILicenseRegistry {
         uint256 indexed productId,
         address indexed issuer,
         bytes32 originEvidence
+    );
+    /// @notice License `licenseId` (of `productId`) was first sold in `region`, as its issuer
+    /// recorded at issuance (emitted right after `LicenseIssued`/`LicenseIssuedBy`; a license
+    /// without this event records no region and is never presumed exhausted).
+    event LicenseFirstSaleRecorded(
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        FirstSaleRegion region
     );
     /// @notice License `licenseId` was bound to the license-key commitment `keyCommitment`
     /// (unique within the license's product).
@@ -245,6 +195,30 @@ interface ILicenseRegistry {
     event LicenseSuspended(uint256 indexed licenseId, address indexed by, bytes32 evidenceHash);
     /// @notice The suspension of `licenseId` was lifted by `by`, with `reasonHash` (0: none).
     event LicenseReinstated(uint256 indexed licenseId, address indexed by, bytes32 reasonHash);
+    /// @notice The suspension of `licenseId` (of `productId`) that its product's controller just
+    /// imposed lapses by itself at `lapsesAt` unless an arbiter lifts it earlier (emitted right
+    /// after `LicenseSuspended`; an arbiter's suspension has no lapse and no such event).
+    event LicenseSuspensionBounded(
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        uint48 lapsesAt
+    );
+    /// @notice Arbiter `arbiter` reinstated license `licenseId` (of `productId`): from now on only
+    /// an arbiter may suspend it (emitted right after `LicenseReinstated`).
+    event LicenseArbiterReinstated(
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        address indexed arbiter
+    );
+    /// @notice License `licenseId` (of `productId`) moved on its holder's declaration alone: its
+    /// product requires the controller's deactivation attestation, none came within
+    /// `ATTESTATION_PERIOD` of the release, so the declaration sufficed from `sufficedAt`.
+    /// Emitted right before the move's `Transfer`.
+    event LicenseAttestationLapsed(
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        uint256 sufficedAt
+    );
     /// @notice License `licenseId` was revoked for good by `by` for `reasonCode`, on the evidence
     /// `evidenceHash`. Reason codes: 1 refund, 2 fraud, 3 court order, 4 publisher error, other
     /// values as the publisher documents them.
@@ -256,6 +230,28 @@ interface ILicenseRegistry {
     );
     /// @notice `holder` surrendered license `licenseId` for good.
     event LicenseSurrendered(uint256 indexed licenseId, address indexed holder);
+
+    // ------------------------------------------------------------------ events: evidence
+
+    /// @notice `declarer`, an issuer of `productId`, declared that the first-sale evidence hashed
+    /// as `originEvidence` covers `capacity` seats, before any license was onboarded on it.
+    event EvidenceDeclared(
+        bytes32 indexed originEvidence,
+        uint256 indexed productId,
+        address indexed declarer,
+        uint256 capacity
+    );
+    /// @notice License `licenseId` of `productId` was issued on the evidence `originEvidence`,
+    /// drawing `seats` of its `capacity`; `used` seats are drawn now. Filter on `originEvidence`
+    /// to list every license issued on one piece of paperwork.
+    event EvidenceDrawn(
+        bytes32 indexed originEvidence,
+        uint256 indexed licenseId,
+        uint256 indexed productId,
+        uint256 seats,
+        uint256 used,
+        uint256 capacity
+    );
 
     // ------------------------------------------------------------------ events: registry
 
@@ -308,6 +304,20 @@ interface ILicenseRegistry {
     /// @notice Accepts control of a product offered to the caller.
     function acceptProductControl(uint256 productId) external;
 
+    /// @notice Starts handing a product registered by an operator, whose controller no longer
+    /// holds `OPERATOR_ROLE` (a compromised account the admin removed), to another operator
+    /// `newController`, who completes it after `CONTROL_RECOVERY_DELAY`. `newController` 0
+    /// cancels a pending recovery.
+    /// @dev `DEFAULT_ADMIN_ROLE` only, and nothing more: no power over a product a publisher
+    /// controls, and none over licenses (the admin moves, revokes and suspends nothing).
+    function startProductControlRecovery(uint256 productId, address newController) external;
+
+    /// @notice Completes a recovery started for the caller, once its delay has passed and while
+    /// the old controller still lacks `OPERATOR_ROLE` and no publisher took the product over.
+    /// The issuers the old controller appointed, and any offer of control it made, lapse. (The
+    /// admin cancels a recovery whose target it stopped trusting.)
+    function completeProductControlRecovery(uint256 productId) external;
+
     /// @notice Authorises `issuer` to issue the product's licenses as `kind`, or removes it with
     /// `IssuerKind.None`. Authorisations lapse when control of the product changes hands: a
     /// publisher taking over from an operator starts with no issuers but those it appoints.
@@ -333,8 +343,10 @@ interface ILicenseRegistry {
     ) external returns (uint256 licenseId);
 
     /// @notice Issues one license carrying the hash of its first-sale evidence: how onboarders
-    /// bring licenses sold before the ledger existed.
-    /// @dev As `issue`; onboarders must give a non-zero `originEvidence`.
+    /// bring licenses sold before the ledger existed. The license's seats are drawn from the
+    /// evidence's capacity (see `declareEvidence`), so the same paperwork cannot be sold twice.
+    /// @dev As `issue`; onboarders must give a non-zero `originEvidence`. Writes the evidence's
+    /// use slot too (every issuance with evidence does).
     function issueWithEvidence(
         uint256 productId,
         address holder,
@@ -357,6 +369,21 @@ interface ILicenseRegistry {
         bytes32 originEvidence
     ) external returns (uint256 licenseId);
 
+    /// @notice Issues licenses as `issueBatch` does, recording where their first sale took place:
+    /// the publisher's own sale, or (for an onboarder) the place its first-sale evidence shows.
+    /// A perpetual license first sold in the EU/EEA or Switzerland is exhausted: it may be
+    /// resold whatever its product's terms say (CJEU C-128/11, UsedSoft). The other issuance
+    /// functions record no region (`Unrecorded`), which is never presumed exhausted.
+    /// @dev As `issueBatch`; one `LicenseFirstSaleRecorded` per license. The region sits in the
+    /// license's own slot, so recording it costs no storage write.
+    /// @param region `EEA`, `Switzerland` or `Elsewhere` (`Unrecorded` is refused).
+    /// @return firstLicenseId The id of the first license; the others follow in request order.
+    function issueWithFirstSale(
+        uint256 productId,
+        FirstSaleRegion region,
+        IssueRequest[] calldata requests
+    ) external returns (uint256 firstLicenseId);
+
     /// @notice Issues one license per request, with consecutive ids, in one transaction.
     /// @dev Writes the product's serial counter once, then per license its slot and its holder's
     /// balance (plus the commitment slot where one is given).
@@ -365,6 +392,16 @@ interface ILicenseRegistry {
         uint256 productId,
         IssueRequest[] calldata requests
     ) external returns (uint256 firstLicenseId);
+
+    /// @notice Declares, before its first use, how many seats the first-sale evidence hashed as
+    /// `originEvidence` covers (an invoice for 100 seats: 100). Every license issued on it, by
+    /// any issuer of any product, draws its seats from that capacity, and one beyond it is
+    /// refused. Evidence used without a declaration covers exactly the seats of the first
+    /// license issued on it.
+    /// @dev The product's controller or one of its issuers. Once per evidence hash.
+    /// @param productId A product the caller controls or issues, named for the record.
+    /// @param capacity The seats the evidence covers, at least 1.
+    function declareEvidence(uint256 productId, bytes32 originEvidence, uint256 capacity) external;
 
     // ------------------------------------------------------------------ holder actions
 
@@ -403,7 +440,9 @@ interface ILicenseRegistry {
     /// @notice Attests that the released copy of a license was deactivated (for example, that its
     /// activation server switched the seller's key off).
     /// @dev The product's controller only: a dealer must never attest its own sale. Evidence
-    /// (for example the hash of the activation server's log entry) is required.
+    /// (for example the hash of the activation server's log entry) is required. A controller
+    /// that withholds it cannot block the resale: `ATTESTATION_PERIOD` after the release the
+    /// holder's declaration alone suffices (`LicenseAttestationLapsed`).
     function attestDeactivation(uint256 licenseId, bytes32 evidenceHash) external;
 
     /// @notice Revokes a license for good (refund, fraud, court order).
@@ -412,14 +451,18 @@ interface ILicenseRegistry {
     function revoke(uint256 licenseId, uint16 reasonCode, bytes32 evidenceHash) external;
 
     /// @notice Freezes a license during a dispute: it is neither valid nor movable until
-    /// reinstated.
+    /// reinstated or, for a controller's suspension, until it lapses.
     /// @dev The product's controller or `ARBITER_ROLE`. Evidence required. A suspension by an
-    /// arbiter (a court, a dispute service) can be lifted only by an arbiter; one by the
-    /// controller can also be lifted by an arbiter, so a publisher cannot freeze a resale for good.
+    /// arbiter (a court, a dispute service) lasts until an arbiter lifts it. A controller's
+    /// suspension lapses by itself `CONTROLLER_SUSPENSION_PERIOD` after it began (an arbiter may
+    /// lift it earlier); the controller suspends a license at most once per holding (since the
+    /// license last moved), and never again once an arbiter reinstated the license. So a
+    /// publisher cannot freeze a resale for good: a longer freeze is an arbiter's decision.
     function suspend(uint256 licenseId, bytes32 evidenceHash) external;
 
     /// @notice Lifts a suspension.
-    /// @dev `ARBITER_ROLE`, or the product's controller unless an arbiter imposed it.
+    /// @dev `ARBITER_ROLE`, or the product's controller unless an arbiter imposed it. An arbiter's
+    /// reinstatement reserves any later suspension of the license to arbiters.
     function reinstate(uint256 licenseId, bytes32 reasonHash) external;
 
     // ------------------------------------------------------------------ emergency
@@ -464,9 +507,19 @@ interface ILicenseRegistry {
     /// @notice How `account` may issue licenses of `productId` now (`None` once control changed).
     function issuerKind(uint256 productId, address account) external view returns (IssuerKind);
 
+    /// @notice How many seats the first-sale evidence hashed as `originEvidence` covers and how
+    /// many are onboarded (0, 0: never used). The licenses are in its `EvidenceDrawn` events.
+    function evidenceUse(
+        bytes32 originEvidence
+    ) external view returns (uint256 capacity, uint256 used);
+
     /// @notice The number of products registered (ids run from 1 to this).
     function productCount() external view returns (uint256);
 
     /// @notice Until when issuance and transfers are paused (in the past: not paused).
     function pausedUntil() external view returns (uint48);
+
+    /// @notice The contract that renders `tokenURI` (an `ILicenseRenderer` the registry created
+    /// in its constructor, serving only this registry).
+    function renderer() external view returns (address);
 }

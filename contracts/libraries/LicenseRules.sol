@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
+import {ILicenseRegistryErrors} from "../interfaces/ILicenseRegistryErrors.sol";
 import {LicenseData, LicenseDataLib, LicenseStatus} from "../types/LicenseData.sol";
 
 /// @title LicenseRules
@@ -13,12 +13,24 @@ library LicenseRules {
     /// released since it last moved, and (where its product demands it) the deactivation of the
     /// seller's copy was attested.
     function checkMove(uint256 licenseId, LicenseData data, uint256 now_) internal pure {
+        checkMove(licenseId, data, now_, type(uint256).max);
+    }
+
+    /// @notice As `checkMove`, where a missing attestation stops mattering at
+    /// `declarationSufficesAt`: a controller that withholds its attestation cannot block a resale
+    /// for good (the registry's `ATTESTATION_PERIOD` after the release).
+    function checkMove(
+        uint256 licenseId,
+        LicenseData data,
+        uint256 now_,
+        uint256 declarationSufficesAt
+    ) internal pure {
         checkLive(licenseId, data, now_);
         if (data.status() != LicenseStatus.Released) {
-            revert ILicenseRegistry.LicenseNotReleased(licenseId);
+            revert ILicenseRegistryErrors.LicenseNotReleased(licenseId);
         }
-        if (data.attestationRequired() && !data.attested()) {
-            revert ILicenseRegistry.LicenseDeactivationNotAttested(licenseId);
+        if (data.attestationRequired() && !data.attested() && now_ < declarationSufficesAt) {
+            revert ILicenseRegistryErrors.LicenseDeactivationNotAttested(licenseId);
         }
         checkMoveCount(licenseId, data);
     }
@@ -27,12 +39,14 @@ library LicenseRules {
     /// came round again would bring dead orders back. The 32,767th move is a license's last.
     function checkMoveCount(uint256 licenseId, LicenseData data) internal pure {
         if (data.moves() == LicenseDataLib.MOVES_MASK) {
-            revert ILicenseRegistry.LicenseMoveLimitReached(licenseId);
+            revert ILicenseRegistryErrors.LicenseMoveLimitReached(licenseId);
         }
     }
 
-    /// @notice A license may be released when it is live, active and of a transferable product,
-    /// and the release names the holder's declaration.
+    /// @notice A license may be released when it is live, active and may lawfully change hands
+    /// (exhausted under EU or Swiss law, or of a product whose terms permit resale), and the
+    /// release names the holder's declaration. An exhausted license is never refused for its
+    /// product's terms: a publisher cannot switch exhaustion off (CJEU C-128/11).
     function checkRelease(
         uint256 licenseId,
         LicenseData data,
@@ -40,12 +54,12 @@ library LicenseRules {
         bytes32 declarationHash
     ) internal pure {
         checkLive(licenseId, data, now_);
-        if (!data.transferable()) revert ILicenseRegistry.LicenseNotTransferable(licenseId);
+        if (!data.resellable()) revert ILicenseRegistryErrors.LicenseNotTransferable(licenseId);
         if (data.status() == LicenseStatus.Released) {
-            revert ILicenseRegistry.LicenseAlreadyReleased(licenseId);
+            revert ILicenseRegistryErrors.LicenseAlreadyReleased(licenseId);
         }
         if (declarationHash == bytes32(0)) {
-            revert ILicenseRegistry.LicenseDeclarationMissing(licenseId);
+            revert ILicenseRegistryErrors.LicenseDeclarationMissing(licenseId);
         }
     }
 
@@ -61,7 +75,7 @@ library LicenseRules {
     ) internal pure {
         checkRelease(licenseId, data, now_, declarationHash);
         if (data.attestationRequired()) {
-            revert ILicenseRegistry.LicenseDeactivationNotAttested(licenseId);
+            revert ILicenseRegistryErrors.LicenseDeactivationNotAttested(licenseId);
         }
         checkMoveCount(licenseId, data);
     }
@@ -75,33 +89,33 @@ library LicenseRules {
         uint32[] calldata parts
     ) internal pure {
         checkLive(licenseId, data, now_);
-        if (!data.splittable()) revert ILicenseRegistry.LicenseNotSplittable(licenseId);
+        if (!data.splittable()) revert ILicenseRegistryErrors.LicenseNotSplittable(licenseId);
         if (data.status() == LicenseStatus.Released) {
-            revert ILicenseRegistry.LicenseAlreadyReleased(licenseId);
+            revert ILicenseRegistryErrors.LicenseAlreadyReleased(licenseId);
         }
         if (parts.length < 2)
-            revert ILicenseRegistry.LicenseSplitTooFewParts(licenseId, parts.length);
+            revert ILicenseRegistryErrors.LicenseSplitTooFewParts(licenseId, parts.length);
         uint256 total;
         for (uint256 i; i < parts.length; ++i) {
-            if (parts[i] == 0) revert ILicenseRegistry.LicenseSplitEmptyPart(licenseId, i);
+            if (parts[i] == 0) revert ILicenseRegistryErrors.LicenseSplitEmptyPart(licenseId, i);
             total += parts[i];
         }
         if (total != data.seats()) {
-            revert ILicenseRegistry.LicenseSplitSeatsMismatch(licenseId, total, data.seats());
+            revert ILicenseRegistryErrors.LicenseSplitSeatsMismatch(licenseId, total, data.seats());
         }
     }
 
     /// @notice A license is live when it has not ended, is not suspended and has not expired.
     function checkLive(uint256 licenseId, LicenseData data, uint256 now_) internal pure {
         checkNotEnded(licenseId, data);
-        if (data.suspended()) revert ILicenseRegistry.LicenseIsSuspended(licenseId);
+        if (data.suspended()) revert ILicenseRegistryErrors.LicenseIsSuspended(licenseId);
         if (data.expiredAt(now_))
-            revert ILicenseRegistry.LicenseExpired(licenseId, data.validUntil());
+            revert ILicenseRegistryErrors.LicenseExpired(licenseId, data.validUntil());
     }
 
     /// @notice An ended license (revoked, surrendered, split) never changes again.
     function checkNotEnded(uint256 licenseId, LicenseData data) internal pure {
-        if (data.ended()) revert ILicenseRegistry.LicenseEnded(licenseId, data.status());
+        if (data.ended()) revert ILicenseRegistryErrors.LicenseEnded(licenseId, data.status());
     }
 
     /// @notice Seats and validity of a new license must fit its product's terms: 1 to
@@ -115,9 +129,10 @@ library LicenseRules {
         uint256 now_
     ) internal pure {
         if (seats == 0 || seats > maxSeats)
-            revert ILicenseRegistry.LicenseSeatsInvalid(seats, maxSeats);
+            revert ILicenseRegistryErrors.LicenseSeatsInvalid(seats, maxSeats);
         if (validityPeriod == 0) {
-            if (validUntil != 0) revert ILicenseRegistry.LicenseValidityInvalid(validUntil, 0);
+            if (validUntil != 0)
+                revert ILicenseRegistryErrors.LicenseValidityInvalid(validUntil, 0);
         } else {
             uint256 latest;
             // Unchecked: a block time plus at most 2^16 days cannot overflow.
@@ -127,7 +142,7 @@ library LicenseRules {
             // The stored field has 40 bits: never accept a time it would truncate.
             if (latest > LicenseDataLib.MAX_VALID_UNTIL) latest = LicenseDataLib.MAX_VALID_UNTIL;
             if (validUntil <= now_ || validUntil > latest) {
-                revert ILicenseRegistry.LicenseValidityInvalid(validUntil, latest);
+                revert ILicenseRegistryErrors.LicenseValidityInvalid(validUntil, latest);
             }
         }
     }
@@ -138,12 +153,12 @@ library LicenseRules {
         return data.status() == LicenseStatus.Active && !data.suspended() && !data.expiredAt(now_);
     }
 
-    /// @notice Whether a license cannot move in its current state (ERC-5192 `locked`): its
-    /// product forbids resale, it has ended or expired, a dispute suspends it, or it has made the
+    /// @notice Whether a license cannot move in its current state (ERC-5192 `locked`): it is not
+    /// exhausted and its product forbids resale, it has ended or expired, a dispute suspends it, or it has made the
     /// most moves the count holds.
     function isLocked(LicenseData data, uint256 now_) internal pure returns (bool) {
         return
-            !data.transferable() ||
+            !data.resellable() ||
             data.ended() ||
             data.suspended() ||
             data.expiredAt(now_) ||

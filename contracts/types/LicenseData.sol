@@ -12,6 +12,18 @@ enum LicenseStatus {
     Split
 }
 
+/// @notice Where a license's first sale took place, as its issuer recorded it at issuance (the
+/// publisher's own sale, or the onboarding dealer's first-sale evidence). EU law (CJEU C-128/11,
+/// UsedSoft) exhausts the distribution right of a perpetual license first sold in the EU/EEA;
+/// Swiss law does the same for a first sale in Switzerland. `Unrecorded` (licenses issued without
+/// a region) is never presumed exhausted: whoever relies on exhaustion must prove the first sale.
+enum FirstSaleRegion {
+    Unrecorded,
+    EEA,
+    Switzerland,
+    Elsewhere
+}
+
 /// @notice A license's whole state except its holder and product, packed into the 96 bits that
 /// sit beside the holder's address in the token's single ownership slot (Solady ERC-721 "extra
 /// data"). Holder and state are therefore read and written together: one cold SLOAD, one SSTORE
@@ -25,7 +37,13 @@ enum LicenseStatus {
 /// - [6]      splittable           } change once licenses exist, so a transfer or a split never
 /// - [7]      attestationRequired  } reads the product
 /// - [8..39]  seats (uint32)
-/// - [40..79] validUntil (unix seconds in 40 bits, to the year 36812; 0 = perpetual)
+/// - [40..75] validUntil (unix seconds in 36 bits, to the year 4147; 0 = perpetual). A product's
+///            validity is at most 2^16 days (179 years) from issuance, so 36 bits never truncate
+/// - [76..77] firstSaleRegion: a `FirstSaleRegion`, where the first sale took place; fixed at
+///            issuance and inherited by split children, so a move never reads anything else
+/// - [78]     keyed: issued with a license-key commitment (inherited by split children), so a
+///            split records its children for the key lookup only where a key exists
+/// - [79]     unused
 /// - [80]     arbiterHold: the suspension was imposed by an arbiter, so only an arbiter lifts it
 /// - [81..95] moves: how many times the license changed hands, at most 2^15 - 1 (the rules refuse
 ///            the move that would wrap it). Written in the same SSTORE as the move itself; market
@@ -52,13 +70,19 @@ library LicenseDataLib {
     uint256 internal constant SEATS_SHIFT = 8;
     uint256 internal constant VALID_UNTIL_SHIFT = 40;
     uint256 internal constant SEATS_MASK = type(uint32).max;
-    uint256 internal constant VALID_UNTIL_MASK = type(uint40).max;
-    /// @notice The latest validity the field holds (year 36812).
-    uint256 internal constant MAX_VALID_UNTIL = type(uint40).max;
+    uint256 internal constant VALID_UNTIL_MASK = (1 << 36) - 1;
+    /// @notice The latest validity the field holds (year 4147).
+    uint256 internal constant MAX_VALID_UNTIL = (1 << 36) - 1;
+    uint256 internal constant REGION_SHIFT = 76;
+    uint256 internal constant REGION_MASK = 3 << REGION_SHIFT;
+    uint256 internal constant KEYED_BIT = 1 << 78;
+    /// @dev Everything a split child takes from its parent besides seats and validity.
+    uint256 internal constant INHERITED_BITS = TERM_BITS | REGION_MASK | KEYED_BIT;
     uint256 internal constant MOVES_SHIFT = 81;
     uint256 internal constant MOVES_MASK = 0x7fff;
 
-    /// @notice Packs a new, active license. Callers guarantee each value fits its field.
+    /// @notice Packs a new, active license. Callers guarantee each value fits its field;
+    /// `termBits_` may carry the term bits, the region and the keyed bit (`INHERITED_BITS`).
     function pack(
         uint256 seats_,
         uint256 validUntil_,
@@ -69,7 +93,7 @@ library LicenseDataLib {
                 uint96(
                     (validUntil_ << VALID_UNTIL_SHIFT) |
                         (seats_ << SEATS_SHIFT) |
-                        (termBits_ & TERM_BITS)
+                        (termBits_ & INHERITED_BITS)
                 )
             );
     }
@@ -126,8 +150,38 @@ library LicenseDataLib {
         return LicenseData.unwrap(self) & ATTESTATION_REQUIRED_BIT != 0;
     }
 
+    /// @notice The bits a split child inherits: terms, first-sale region, keyed.
     function termBits(LicenseData self) internal pure returns (uint256) {
-        return LicenseData.unwrap(self) & TERM_BITS;
+        return LicenseData.unwrap(self) & INHERITED_BITS;
+    }
+
+    /// @notice The bits recording `region` and, `withKey`, a key commitment, for `pack`.
+    function regionBits(FirstSaleRegion region, bool withKey) internal pure returns (uint256) {
+        return (uint256(uint8(region)) << REGION_SHIFT) | (withKey ? KEYED_BIT : 0);
+    }
+
+    function firstSaleRegion(LicenseData self) internal pure returns (FirstSaleRegion) {
+        return FirstSaleRegion((LicenseData.unwrap(self) & REGION_MASK) >> REGION_SHIFT);
+    }
+
+    function keyed(LicenseData self) internal pure returns (bool) {
+        return LicenseData.unwrap(self) & KEYED_BIT != 0;
+    }
+
+    /// @notice Whether EU (or Swiss) law exhausted the publisher's right to control the resale:
+    /// a perpetual license first sold in the EU/EEA or in Switzerland (CJEU C-128/11). Such a
+    /// license moves whatever its product's terms say.
+    function exhausted(LicenseData self) internal pure returns (bool) {
+        uint256 region = (LicenseData.unwrap(self) & REGION_MASK) >> REGION_SHIFT;
+        return
+            validUntil(self) == 0 &&
+            (region == uint8(FirstSaleRegion.EEA) || region == uint8(FirstSaleRegion.Switzerland));
+    }
+
+    /// @notice Whether the license may lawfully change hands at all: exhausted, or its product's
+    /// terms permit resale. Read only when the terms do not (the common path pays nothing).
+    function resellable(LicenseData self) internal pure returns (bool) {
+        return transferable(self) || exhausted(self);
     }
 
     function seats(LicenseData self) internal pure returns (uint256) {

@@ -38,7 +38,8 @@ enum IssuerKind {
 /// - [160..199] issued: licenses issued so far (the last serial; uint40)
 /// - [200..215] validityDays (uint16)
 /// - [216..247] maxSeatsPerLicense (uint32)
-/// - [248..255] flags: CLOSED, REGISTERED_BY_OPERATOR and the three term bits
+/// - [248..255] flags: CLOSED, REGISTERED_BY_OPERATOR, PUBLISHER_CONTROLLED and the three term
+///              bits
 type ProductRecord is uint256;
 
 using ProductRecordLib for ProductRecord global;
@@ -49,6 +50,9 @@ using ProductRecordLib for ProductRecord global;
 library ProductRecordLib {
     uint256 internal constant CLOSED = 1 << 0;
     uint256 internal constant REGISTERED_BY_OPERATOR = 1 << 1;
+    /// @notice Control of an operator-registered product passed to an account without
+    /// `OPERATOR_ROLE` (its publisher): the admin's control recovery no longer applies.
+    uint256 internal constant PUBLISHER_CONTROLLED = 1 << 2;
     uint256 internal constant TRANSFERABLE = LicenseDataLib.TRANSFERABLE_BIT;
     uint256 internal constant SPLITTABLE = LicenseDataLib.SPLITTABLE_BIT;
     uint256 internal constant ATTESTATION_REQUIRED = LicenseDataLib.ATTESTATION_REQUIRED_BIT;
@@ -139,6 +143,10 @@ library ProductRecordLib {
 
     function withFlag(ProductRecord self, uint256 flag) internal pure returns (ProductRecord) {
         return ProductRecord.wrap(ProductRecord.unwrap(self) | (flag << FLAGS_SHIFT));
+    }
+
+    function withoutFlag(ProductRecord self, uint256 flag) internal pure returns (ProductRecord) {
+        return ProductRecord.wrap(ProductRecord.unwrap(self) & ~(flag << FLAGS_SHIFT));
     }
 
     /// @notice The terms recorded in `self`.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ILicenseRegistry} from "../../contracts/interfaces/ILicenseRegistry.sol";
+import {ILicenseRegistryErrors} from "../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {LicenseRegistry} from "../../contracts/LicenseRegistry.sol";
 import {ProductTerms} from "../../contracts/types/Product.sol";
 import {Test} from "./utils/Test.sol";
@@ -52,7 +52,7 @@ contract SerialLimitTest is Test {
         uint256 id = registry.issue(1, HOLDER, 1, 0);
         assertEq(id, 2e12 - 1, "last id of product 1");
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.ProductSerialsExhausted.selector, 1)
+            abi.encodeWithSelector(ILicenseRegistryErrors.ProductSerialsExhausted.selector, 1)
         );
         registry.issue(1, HOLDER, 1, 0);
     }
@@ -65,7 +65,7 @@ contract SerialLimitTest is Test {
         parts[1] = 5;
         vm.prank(HOLDER);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.ProductSerialsExhausted.selector, 1)
+            abi.encodeWithSelector(ILicenseRegistryErrors.ProductSerialsExhausted.selector, 1)
         );
         registry.split(parent, parts);
     }

@@ -18,6 +18,8 @@ export const Status = {
 } as const;
 /** Mirrors `IssuerKind` in contracts/types/Product.sol. */
 export const IssuerKind = { None: 0n, Distributor: 1n, Onboarder: 2n } as const;
+/** Where a license's first sale took place (`FirstSaleRegion` in contracts/types/LicenseData.sol). */
+export const FirstSaleRegion = { Unrecorded: 0n, EEA: 1n, Switzerland: 2n, Elsewhere: 3n } as const;
 
 export interface Terms {
   validityDays: number;

@@ -151,6 +151,10 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
   LicenseIsSuspended: (a) =>
     `license ${s(a.licenseId)} is suspended by a dispute: it cannot be used or moved until reinstated`,
   LicenseNotSuspended: (a) => `license ${s(a.licenseId)} is not suspended`,
+  LicenseSuspensionReservedToArbiters: (a) =>
+    `license ${s(a.licenseId)} was reinstated by an arbiter: only an arbiter may suspend it now`,
+  LicenseControllerSuspensionUsed: (a) =>
+    `the publisher already suspended license ${s(a.licenseId)} in this holding (at move ${s(a.moves)}): a further freeze needs an arbiter`,
   LicenseNotTransferable: (a) =>
     `license ${s(a.licenseId)} cannot be transferred or resold: its product's terms do not allow it`,
   LicenseNotSplittable: (a) =>
@@ -178,6 +182,26 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
     `part ${s(a.index)} of the split of license ${s(a.licenseId)} has no seats`,
   LicenseSplitSeatsMismatch: (a) =>
     `the parts of license ${s(a.licenseId)} add up to ${s(a.partsTotal)} seats, but it has ${s(a.parentSeats)}: a split must keep every seat`,
+  ProductURINotUtf8: (a) =>
+    `the product's metadata URI is not valid UTF-8 (from byte ${s(a.offset)}): wallets could not read its metadata`,
+  ProductNotOperatorControlled: (a) =>
+    `product ${s(a.productId)} is not controlled by an operator (its publisher registered or took it over): the admin cannot hand it over`,
+  ProductControllerStillOperator: (a) =>
+    `the controller ${s(a.controller)} of product ${s(a.productId)} still holds the operator role: its control cannot be recovered`,
+  ProductRecoveryTargetNotOperator: (a) =>
+    `${s(a.account)} is not an operator, so it cannot take over product ${s(a.productId)}`,
+  ProductNotRecoveringController: (a) =>
+    `no recovery of product ${s(a.productId)} is pending for ${s(a.account)}`,
+  ProductRecoveryNotReady: (a) =>
+    `the recovery of product ${s(a.productId)} can be completed only from ${when(a.readyAt)}`,
+  LicenseFirstSaleRegionMissing: (a) =>
+    `issuing licenses of product ${s(a.productId)} with a first sale needs its region (EU/EEA, Switzerland or elsewhere)`,
+  EvidenceCapacityExceeded: (a) =>
+    `the first-sale evidence ${s(a.originEvidence)} covers ${s(a.capacity)} seats and ${s(a.used)} are already onboarded: ${s(a.seats)} more would sell the same paperwork twice`,
+  EvidenceAlreadyDeclared: (a) =>
+    `the first-sale evidence ${s(a.originEvidence)} already covers ${s(a.capacity)} seats: its capacity is set once`,
+  EvidenceDeclarationInvalid: (a) =>
+    `declaring first-sale evidence needs its hash and at least one seat (${s(a.capacity)} given for ${s(a.originEvidence)})`,
   // ---------------------------------------------------------------- registry
   RegistryPaused: (a) => `the registry is paused until ${when(a.pausedUntil)}`,
   RegistryNotPaused: () => `the registry is not paused`,
@@ -248,6 +272,8 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
     `sending ${formatUnits(BigInt(s(a.amount)), 18)} ETH to ${s(a.to)} failed: choose another address, one that accepts ETH`,
   MarketBatchEmpty: () => `a batch purchase needs at least one order`,
   MarketRegistryInvalid: (a) => `${s(a.registry)} is not a deployed registry`,
+  MarketLicenseAtMoveLimit: (a) =>
+    `license ${s(a.licenseId)} has changed hands ${s(a.moves)} times: after this sale it could never move again (the most is ${s(a.maxMoves)}), so the market does not sell it`,
   ReentrancyGuardReentrantCall: () =>
     `the market refused a call made from inside another market call (reentrancy)`,
   SafeERC20FailedOperation: (a) =>

@@ -6,7 +6,7 @@ import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.so
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {ILicenseMarket} from "../../../contracts/interfaces/ILicenseMarket.sol";
-import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.sol";
+import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {LicenseMarket} from "../../../contracts/LicenseMarket.sol";
 import {LicenseRegistry} from "../../../contracts/LicenseRegistry.sol";
 import {MockERC20} from "../../../contracts/mocks/MockERC20.sol";
@@ -527,7 +527,10 @@ contract MarketHandler is Test {
         address holder = expectedHolder[id];
         bytes memory expected;
         if (expectedStatus[id] != 1) {
-            expected = abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, id);
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseNotReleased.selector,
+                id
+            );
         }
         attempted["withdrawReleaseOutside"] += 1;
         (bool ok, bytes memory ret) = _asActor(
@@ -549,7 +552,7 @@ contract MarketHandler is Test {
         bytes memory expected;
         if (status == 2) {
             expected = abi.encodeWithSelector(
-                ILicenseRegistry.LicenseEnded.selector,
+                ILicenseRegistryErrors.LicenseEnded.selector,
                 id,
                 LicenseStatus.Revoked
             );
@@ -575,7 +578,7 @@ contract MarketHandler is Test {
         bytes memory expected;
         if (expectedStatus[id] == 2) {
             expected = abi.encodeWithSelector(
-                ILicenseRegistry.LicenseEnded.selector,
+                ILicenseRegistryErrors.LicenseEnded.selector,
                 id,
                 LicenseStatus.Revoked
             );
@@ -816,22 +819,28 @@ contract MarketHandler is Test {
                     expectedMoves[id]
                 );
         }
+        bool approved = _marketIsOperator[from] || _approved[id] == address(market);
+        // A plain transferFrom (no declaration) asks the caller's approval before any rule.
+        if (declaration == bytes32(0) && !approved) {
+            return abi.encodeWithSelector(ILicenseMarket.MarketNotApproved.selector, from, id);
+        }
         uint8 status = expectedStatus[id];
         if (status == 2) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseEnded.selector,
+                    ILicenseRegistryErrors.LicenseEnded.selector,
                     id,
                     LicenseStatus.Revoked
                 );
         }
         if (declaration != bytes32(0) && status == 1) {
-            return abi.encodeWithSelector(ILicenseRegistry.LicenseAlreadyReleased.selector, id);
+            return
+                abi.encodeWithSelector(ILicenseRegistryErrors.LicenseAlreadyReleased.selector, id);
         }
         if (declaration == bytes32(0) && status != 1) {
-            return abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, id);
+            return abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotReleased.selector, id);
         }
-        if (!_marketIsOperator[from] && _approved[id] != address(market)) {
+        if (!approved) {
             return abi.encodeWithSelector(ILicenseMarket.MarketNotApproved.selector, from, id);
         }
         return "";
@@ -887,13 +896,14 @@ contract MarketHandler is Test {
         if (status == 2) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseEnded.selector,
+                    ILicenseRegistryErrors.LicenseEnded.selector,
                     id,
                     LicenseStatus.Revoked
                 );
         }
         if (status == 1) {
-            return abi.encodeWithSelector(ILicenseRegistry.LicenseAlreadyReleased.selector, id);
+            return
+                abi.encodeWithSelector(ILicenseRegistryErrors.LicenseAlreadyReleased.selector, id);
         }
         return "";
     }

@@ -3,14 +3,16 @@ pragma solidity ^0.8.28;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {ERC721} from "solady/src/tokens/ERC721.sol";
 
 import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.sol";
+import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {LicenseRegistry} from "../../../contracts/LicenseRegistry.sol";
 import {LicenseIds} from "../../../contracts/types/LicenseIds.sol";
+import {FirstSaleRegion} from "../../../contracts/types/LicenseData.sol";
 import {IssuerKind} from "../../../contracts/types/Product.sol";
 import {Test} from "../utils/Test.sol";
+import {HandlerText} from "./HandlerText.sol";
 
 /// @notice What the handler expects of one license, kept apart from the chain.
 struct ExpectedLicense {
@@ -31,6 +33,20 @@ struct ExpectedLicense {
     uint256 parent;
     address approved;
     uint256 moves;
+}
+
+/// @notice What the second edition (issue 14) adds to a license's expected state.
+struct ExpectedDispute {
+    /// @dev A controller's suspension lapses at this time.
+    uint48 suspensionLapsesAt;
+    /// @dev When the license was last released (the attestation period runs from it).
+    uint48 releasedAt;
+    /// @dev The move count + 1 when the controller last suspended it (0: never).
+    uint256 controllerSuspendedAtMove;
+    /// @dev An arbiter reinstated it: only arbiters may suspend it from then on.
+    bool arbiterReinstated;
+    /// @dev Where its first sale took place (`FirstSaleRegion`; inherited by split children).
+    uint8 region;
 }
 
 /// @notice A product as the handler expects it.
@@ -72,7 +88,11 @@ enum Violation {
     /// Someone not entitled revoked, suspended, reinstated or attested.
     UnauthorisedInvalidation,
     /// Someone neither holder nor approved by it moved, released or split a license.
-    UnapprovedMove
+    UnapprovedMove,
+    ControllerSuspendedAfterArbiter,
+    AdminActedOnLicense,
+    ExhaustedRefusedForTerms,
+    EvidenceOverdrawn
 }
 
 /// @title RegistryHandler
@@ -82,16 +102,16 @@ enum Violation {
 /// any success that breaks a rule of DOMAIN.md by the ledger's account, is recorded as a
 /// violation the invariant suite asserts is absent.
 contract RegistryHandler is Test {
-    using Strings for uint256;
-    using Strings for address;
-
     uint256 private constant NO_PRODUCT = type(uint256).max;
     uint256 private constant UNKNOWN_PRODUCT_ID = 999;
     bytes32 private constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     uint48 private constant MAX_PAUSE = 3 days;
     uint48 private constant PAUSE_COOLDOWN = 7 days;
+    uint48 private constant CONTROLLER_SUSPENSION_PERIOD = 30 days;
+    uint48 private constant ATTESTATION_PERIOD = 14 days;
 
     LicenseRegistry public immutable registry;
+    HandlerText private immutable _text;
     address public immutable admin;
     address public immutable pauser;
     address public immutable arbiter;
@@ -110,6 +130,11 @@ contract RegistryHandler is Test {
 
     uint256[] private _ids;
     mapping(uint256 licenseId => ExpectedLicense) private _ledger;
+    mapping(uint256 licenseId => ExpectedDispute) private _disputes;
+    /// @dev First-sale evidence comes from a small pool, so onboardings share paperwork.
+    uint256 private constant EVIDENCE_POOL = 6;
+    mapping(bytes32 evidence => uint256) private _evidenceCapacity;
+    mapping(bytes32 evidence => uint256) private _evidenceUsed;
     uint256[] private _roots;
     mapping(uint256 root => uint256) private _rootSeats;
     mapping(uint256 root => uint256) private _rootSeatsEnded;
@@ -117,14 +142,22 @@ contract RegistryHandler is Test {
     mapping(uint256 parent => uint256[]) private _children;
 
     uint48 private _pausedUntil;
+    /// @dev The region the issuance in progress records (0 but in `issueWithFirstSale`).
+    uint8 private _pendingRegion;
 
     mapping(Violation => uint256) public violations;
     mapping(Violation => string) public firstViolation;
     mapping(string op => uint256) public attempted;
     mapping(string op => uint256) public succeeded;
 
-    constructor(LicenseRegistry registry_, address[] memory actors_, uint256[] memory productIds) {
+    constructor(
+        LicenseRegistry registry_,
+        address[] memory actors_,
+        uint256[] memory productIds,
+        HandlerText text_
+    ) {
         registry = registry_;
+        _text = text_;
         _actors = actors_;
         admin = actors_[0];
         pauser = actors_[1];
@@ -193,7 +226,9 @@ contract RegistryHandler is Test {
         reqs[0] = _request(pi, holderSeed, seatsSeed, validitySeed, _key(keySeed), keySeed >> 8);
         bytes memory expected =
             reqs[0].keyCommitment == bytes32(0)
-                ? abi.encodeWithSelector(ILicenseRegistry.LicenseKeyCommitmentMissing.selector)
+                ? abi.encodeWithSelector(
+                    ILicenseRegistryErrors.LicenseKeyCommitmentMissing.selector
+                )
                 : _expectIssuance(pi, pid, caller, reqs);
         attempted["issueWithKey"] += 1;
         vm.prank(caller);
@@ -230,7 +265,7 @@ contract RegistryHandler is Test {
         }
         bytes memory expected =
             count == 0
-                ? abi.encodeWithSelector(ILicenseRegistry.LicenseBatchEmpty.selector)
+                ? abi.encodeWithSelector(ILicenseRegistryErrors.LicenseBatchEmpty.selector)
                 : _expectIssuance(pi, pid, caller, reqs);
         attempted["issueBatch"] += 1;
         vm.prank(caller);
@@ -238,6 +273,79 @@ contract RegistryHandler is Test {
             _afterIssuance("issueBatch", pi, pid, caller, reqs, firstId, expected);
         } catch (bytes memory err) {
             _failed("issueBatch", pid, caller, expected, err);
+        }
+    }
+
+    function issueWithFirstSale(
+        uint256 productSeed,
+        uint256 callerSeed,
+        uint256 holderSeed,
+        uint256 seatsSeed,
+        uint256 validitySeed,
+        uint256 regionSeed
+    ) external {
+        (uint256 pi, uint256 pid) = _pickProduct(productSeed);
+        address caller = _issuingCaller(callerSeed, pi);
+        uint8 region = uint8(regionSeed % 8 == 0 ? 0 : 1 + ((regionSeed >> 3) % 3));
+        ILicenseRegistry.IssueRequest[] memory reqs = new ILicenseRegistry.IssueRequest[](1);
+        reqs[0] = _request(pi, holderSeed, seatsSeed, validitySeed, 0, regionSeed >> 8);
+        bytes memory expected =
+            region == 0
+                ? abi.encodeWithSelector(
+                    ILicenseRegistryErrors.LicenseFirstSaleRegionMissing.selector,
+                    pid
+                )
+                : _expectIssuance(pi, pid, caller, reqs);
+        attempted["issueWithFirstSale"] += 1;
+        vm.prank(caller);
+        try registry.issueWithFirstSale(pid, FirstSaleRegion(region), reqs) returns (uint256 id) {
+            _pendingRegion = region;
+            _afterIssuance("issueWithFirstSale", pi, pid, caller, reqs, id, expected);
+            _pendingRegion = 0;
+        } catch (bytes memory err) {
+            _failed("issueWithFirstSale", pid, caller, expected, err);
+        }
+    }
+
+    function declareEvidence(
+        uint256 productSeed,
+        uint256 callerSeed,
+        uint256 evidenceSeed,
+        uint256 capacitySeed
+    ) external {
+        (uint256 pi, uint256 pid) = _pickProduct(productSeed);
+        address caller = _issuingCaller(callerSeed, pi);
+        bytes32 evidence = _evidenceOf(evidenceSeed);
+        uint256 capacity = bound(capacitySeed, 0, 200);
+        bytes memory expected;
+        if (pi == NO_PRODUCT) {
+            expected = _err(ILicenseRegistryErrors.ProductDoesNotExist.selector, pid);
+        } else if (caller != _products[pi].controller && _grants[pi][caller] == IssuerKind.None) {
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductNotIssuer.selector,
+                pid,
+                caller
+            );
+        } else if (evidence == bytes32(0) || capacity == 0) {
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.EvidenceDeclarationInvalid.selector,
+                evidence,
+                capacity
+            );
+        } else if (_evidenceCapacity[evidence] != 0) {
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.EvidenceAlreadyDeclared.selector,
+                evidence,
+                _evidenceCapacity[evidence]
+            );
+        }
+        attempted["declareEvidence"] += 1;
+        vm.prank(caller);
+        try registry.declareEvidence(pid, evidence, capacity) {
+            _succeeded("declareEvidence", pid, caller, expected);
+            _evidenceCapacity[evidence] = capacity;
+        } catch (bytes memory err) {
+            _failed("declareEvidence", pid, caller, expected, err);
         }
     }
 
@@ -254,8 +362,10 @@ contract RegistryHandler is Test {
             _succeeded("release", id, caller, expected);
             _checkHolderAction(id, lic, caller);
             lic.status = 1;
+            _disputes[id].releasedAt = uint48(block.timestamp);
             lic.releasedSinceMove = true;
         } catch (bytes memory err) {
+            _checkExhaustedNotRefused("release", id, caller, err);
             _failed("release", id, caller, expected, err);
         }
     }
@@ -271,7 +381,7 @@ contract RegistryHandler is Test {
         if (!_mayManage(caller, lic)) {
             expected = _insufficientApproval(caller, id);
         } else if (lic.status != 1) {
-            expected = _err(ILicenseRegistry.LicenseNotReleased.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseNotReleased.selector, id);
         }
         attempted["withdrawRelease"] += 1;
         vm.prank(caller);
@@ -328,6 +438,7 @@ contract RegistryHandler is Test {
             if (!lic.releasedSinceMove && lic.status < 2) lic.releasedSinceMove = true;
             _moved("releaseAndTransfer", id, lic, caller, to, _mayManage(caller, lic));
         } catch (bytes memory err) {
+            _checkExhaustedNotRefused("releaseAndTransfer", id, caller, err);
             _failed("releaseAndTransfer", id, caller, expected, err);
         }
     }
@@ -417,11 +528,11 @@ contract RegistryHandler is Test {
         if (caller != controller) {
             expected = _notController(lic.productIndex, caller);
         } else if (evidence == bytes32(0)) {
-            expected = _err(ILicenseRegistry.LicenseEvidenceMissing.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseEvidenceMissing.selector, id);
         } else if (lic.status != 1) {
-            expected = _err(ILicenseRegistry.LicenseNotReleased.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseNotReleased.selector, id);
         } else if (lic.attested) {
-            expected = _err(ILicenseRegistry.LicenseAlreadyAttested.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseAlreadyAttested.selector, id);
         }
         attempted["attestDeactivation"] += 1;
         vm.prank(caller);
@@ -456,13 +567,13 @@ contract RegistryHandler is Test {
         if (caller != controller) {
             expected = _notController(lic.productIndex, caller);
         } else if (reasonCode == 0) {
-            expected = _err(ILicenseRegistry.LicenseReasonMissing.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseReasonMissing.selector, id);
         } else if (evidence == bytes32(0)) {
-            expected = _err(ILicenseRegistry.LicenseEvidenceMissing.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseEvidenceMissing.selector, id);
         } else if (lic.status >= 2) {
             expected = _ended(id, lic);
         } else if (lic.arbiterHold) {
-            expected = _err(ILicenseRegistry.LicenseArbiterHold.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseArbiterHold.selector, id);
         }
         attempted["revoke"] += 1;
         vm.prank(caller);
@@ -475,6 +586,7 @@ contract RegistryHandler is Test {
             if (lic.arbiterHold) {
                 _violate(Violation.UnauthorisedInvalidation, "revoke", id, caller);
             }
+            if (caller == admin) _violate(Violation.AdminActedOnLicense, "revoke", id, caller);
             _end(lic, 2);
         } catch (bytes memory err) {
             _failed("revoke", id, caller, expected, err);
@@ -491,11 +603,22 @@ contract RegistryHandler is Test {
         if (!byArbiter && caller != controller) {
             expected = _notControllerOrArbiter(lic.productIndex, caller);
         } else if (evidence == bytes32(0)) {
-            expected = _err(ILicenseRegistry.LicenseEvidenceMissing.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseEvidenceMissing.selector, id);
         } else if (lic.status >= 2) {
             expected = _ended(id, lic);
-        } else if (lic.suspended) {
-            expected = _err(ILicenseRegistry.LicenseIsSuspended.selector, id);
+        } else if (_suspendedNow(id)) {
+            expected = _err(ILicenseRegistryErrors.LicenseIsSuspended.selector, id);
+        } else if (!byArbiter && _disputes[id].arbiterReinstated) {
+            expected = _err(
+                ILicenseRegistryErrors.LicenseSuspensionReservedToArbiters.selector,
+                id
+            );
+        } else if (!byArbiter && _disputes[id].controllerSuspendedAtMove == lic.moves + 1) {
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseControllerSuspensionUsed.selector,
+                id,
+                lic.moves
+            );
         }
         attempted["suspend"] += 1;
         vm.prank(caller);
@@ -505,8 +628,17 @@ contract RegistryHandler is Test {
                 _violate(Violation.UnauthorisedInvalidation, "suspend", id, caller);
             }
             if (lic.status >= 2) _violate(Violation.EndedLicenseChanged, "suspend", id, caller);
+            if (!byArbiter && _disputes[id].arbiterReinstated) {
+                _violate(Violation.ControllerSuspendedAfterArbiter, "suspend", id, caller);
+            }
+            if (caller == admin) _violate(Violation.AdminActedOnLicense, "suspend", id, caller);
             lic.suspended = true;
             lic.arbiterHold = byArbiter;
+            if (!byArbiter) {
+                _disputes[id].suspensionLapsesAt =
+                    uint48(block.timestamp) + CONTROLLER_SUSPENSION_PERIOD;
+                _disputes[id].controllerSuspendedAtMove = lic.moves + 1;
+            }
         } catch (bytes memory err) {
             _failed("suspend", id, caller, expected, err);
         }
@@ -520,10 +652,10 @@ contract RegistryHandler is Test {
         bytes memory expected;
         if (!byArbiter && caller != controller) {
             expected = _notControllerOrArbiter(lic.productIndex, caller);
-        } else if (!lic.suspended) {
-            expected = _err(ILicenseRegistry.LicenseNotSuspended.selector, id);
+        } else if (!_suspendedNow(id)) {
+            expected = _err(ILicenseRegistryErrors.LicenseNotSuspended.selector, id);
         } else if (lic.arbiterHold && !byArbiter) {
-            expected = _err(ILicenseRegistry.LicenseArbiterHold.selector, id);
+            expected = _err(ILicenseRegistryErrors.LicenseArbiterHold.selector, id);
         }
         attempted["reinstate"] += 1;
         vm.prank(caller);
@@ -535,6 +667,7 @@ contract RegistryHandler is Test {
             if (lic.status >= 2) _violate(Violation.EndedLicenseChanged, "reinstate", id, caller);
             lic.suspended = false;
             lic.arbiterHold = false;
+            if (byArbiter) _disputes[id].arbiterReinstated = true;
         } catch (bytes memory err) {
             _failed("reinstate", id, caller, expected, err);
         }
@@ -595,6 +728,38 @@ contract RegistryHandler is Test {
 
     // ================================================================ time and pause
 
+    /// @notice The admin (or anyone) tries to recover control of a product. Every product here
+    /// is a publisher's, so the admin has no power over any of them: nothing may change.
+    function startProductControlRecovery(
+        uint256 productSeed,
+        uint256 callerSeed,
+        uint256 targetSeed
+    ) external {
+        (uint256 pi, uint256 pid) = _pickProduct(productSeed);
+        address caller = _caller(callerSeed, admin);
+        address target = _actor(targetSeed);
+        bytes memory expected;
+        if (caller != admin) {
+            expected = abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                caller,
+                bytes32(0)
+            );
+        } else if (pi == NO_PRODUCT) {
+            expected = _err(ILicenseRegistryErrors.ProductDoesNotExist.selector, pid);
+        } else {
+            expected = _err(ILicenseRegistryErrors.ProductNotOperatorControlled.selector, pid);
+        }
+        attempted["startProductControlRecovery"] += 1;
+        vm.prank(caller);
+        try registry.startProductControlRecovery(pid, target) {
+            _succeeded("startProductControlRecovery", pid, caller, expected);
+            _violate(Violation.AdminActedOnLicense, "recovered a publisher's product", pid, caller);
+        } catch (bytes memory err) {
+            _failed("startProductControlRecovery", pid, caller, expected, err);
+        }
+    }
+
     function warp(uint256 secondsSeed) external {
         attempted["warp"] += 1;
         vm.warp(block.timestamp + bound(secondsSeed, 1, 10 days));
@@ -614,7 +779,7 @@ contract RegistryHandler is Test {
             );
         } else if (duration == 0 || duration > MAX_PAUSE) {
             expected = abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPauseDurationInvalid.selector,
+                ILicenseRegistryErrors.RegistryPauseDurationInvalid.selector,
                 duration,
                 MAX_PAUSE
             );
@@ -622,7 +787,7 @@ contract RegistryHandler is Test {
             expected = _paused();
         } else if (_pausedUntil != 0 && now_ < _pausedUntil + PAUSE_COOLDOWN) {
             expected = abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPauseCoolingDown.selector,
+                ILicenseRegistryErrors.RegistryPauseCoolingDown.selector,
                 _pausedUntil + PAUSE_COOLDOWN
             );
         }
@@ -647,7 +812,7 @@ contract RegistryHandler is Test {
                 PAUSER_ROLE
             );
         } else if (now_ >= _pausedUntil) {
-            expected = abi.encodeWithSelector(ILicenseRegistry.RegistryNotPaused.selector);
+            expected = abi.encodeWithSelector(ILicenseRegistryErrors.RegistryNotPaused.selector);
         }
         attempted["unpause"] += 1;
         vm.prank(caller);
@@ -704,8 +869,11 @@ contract RegistryHandler is Test {
         return _ids[index];
     }
 
-    function expectedLicense(uint256 id) external view returns (ExpectedLicense memory) {
-        return _ledger[id];
+    /// @dev The expected license as the registry reports it now: a controller's suspension
+    /// that lapsed is no suspension.
+    function expectedLicense(uint256 id) external view returns (ExpectedLicense memory e) {
+        e = _ledger[id];
+        e.suspended = _suspendedNow(id);
     }
 
     function productCount() external view returns (uint256) {
@@ -750,7 +918,7 @@ contract RegistryHandler is Test {
 
     function expectedValid(uint256 id) external view returns (bool) {
         ExpectedLicense storage lic = _ledger[id];
-        return lic.status == 0 && !lic.suspended && !_expired(lic);
+        return lic.status == 0 && !_suspendedNow(id) && !_expired(lic);
     }
 
     // ================================================================ model: expected outcomes
@@ -762,14 +930,18 @@ contract RegistryHandler is Test {
         ILicenseRegistry.IssueRequest[] memory reqs
     ) private view returns (bytes memory) {
         if (block.timestamp < _pausedUntil) return _paused();
-        if (pi == NO_PRODUCT) return _err(ILicenseRegistry.ProductDoesNotExist.selector, pid);
+        if (pi == NO_PRODUCT) return _err(ILicenseRegistryErrors.ProductDoesNotExist.selector, pid);
         ExpectedProduct storage p = _products[pi];
         IssuerKind kind = IssuerKind.None;
         if (caller != p.controller) {
             kind = _grants[pi][caller];
             if (kind == IssuerKind.None) {
                 return
-                    abi.encodeWithSelector(ILicenseRegistry.ProductNotIssuer.selector, pid, caller);
+                    abi.encodeWithSelector(
+                        ILicenseRegistryErrors.ProductNotIssuer.selector,
+                        pid,
+                        caller
+                    );
             }
         }
         uint256 firstId = LicenseIds.licenseId(pid, p.serials + 1);
@@ -795,7 +967,7 @@ contract RegistryHandler is Test {
         if (kind == IssuerKind.Onboarder && r.originEvidence == bytes32(0)) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseOriginEvidenceMissing.selector,
+                    ILicenseRegistryErrors.LicenseOriginEvidenceMissing.selector,
                     pid,
                     caller
                 );
@@ -803,7 +975,7 @@ contract RegistryHandler is Test {
         if (r.seats == 0 || r.seats > p.maxSeats) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseSeatsInvalid.selector,
+                    ILicenseRegistryErrors.LicenseSeatsInvalid.selector,
                     r.seats,
                     p.maxSeats
                 );
@@ -812,7 +984,7 @@ contract RegistryHandler is Test {
             if (r.validUntil != 0) {
                 return
                     abi.encodeWithSelector(
-                        ILicenseRegistry.LicenseValidityInvalid.selector,
+                        ILicenseRegistryErrors.LicenseValidityInvalid.selector,
                         r.validUntil,
                         0
                     );
@@ -822,13 +994,44 @@ contract RegistryHandler is Test {
             if (r.validUntil <= block.timestamp || r.validUntil > latest) {
                 return
                     abi.encodeWithSelector(
-                        ILicenseRegistry.LicenseValidityInvalid.selector,
+                        ILicenseRegistryErrors.LicenseValidityInvalid.selector,
                         r.validUntil,
                         latest
                     );
             }
         }
-        return _expectKeyFree(pi, reqs, i, firstId);
+        bytes memory keyRefusal = _expectKeyFree(pi, reqs, i, firstId);
+        if (keyRefusal.length != 0) return keyRefusal;
+        return _expectEvidence(reqs, i);
+    }
+
+    /// @dev Evidence draws its seats from its capacity (set by a declaration, or else by the
+    /// first license issued on it), counting earlier requests of the same batch.
+    function _expectEvidence(
+        ILicenseRegistry.IssueRequest[] memory reqs,
+        uint256 i
+    ) private view returns (bytes memory) {
+        bytes32 evidence = reqs[i].originEvidence;
+        if (evidence == bytes32(0)) return "";
+        uint256 capacity = _evidenceCapacity[evidence];
+        uint256 used = _evidenceUsed[evidence];
+        for (uint256 j; j < i; ++j) {
+            if (reqs[j].originEvidence != evidence) continue;
+            if (capacity == 0) capacity = reqs[j].seats;
+            used += reqs[j].seats;
+        }
+        if (capacity == 0) capacity = reqs[i].seats;
+        if (used + reqs[i].seats > capacity) {
+            return
+                abi.encodeWithSelector(
+                    ILicenseRegistryErrors.EvidenceCapacityExceeded.selector,
+                    evidence,
+                    capacity,
+                    used,
+                    reqs[i].seats
+                );
+        }
+        return "";
     }
 
     /// @dev A key commitment binds one license of its product, counting earlier requests of the
@@ -848,7 +1051,7 @@ contract RegistryHandler is Test {
         if (existing == 0) return "";
         return
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseKeyCommitmentInUse.selector,
+                ILicenseRegistryErrors.LicenseKeyCommitmentInUse.selector,
                 key,
                 existing
             );
@@ -863,12 +1066,13 @@ contract RegistryHandler is Test {
         if (!_mayManage(caller, lic)) return _insufficientApproval(caller, id);
         bytes memory live = _expectLive(id, lic);
         if (live.length != 0) return live;
-        if (!_products[lic.productIndex].transferable) {
-            return _err(ILicenseRegistry.LicenseNotTransferable.selector, id);
+        if (!_products[lic.productIndex].transferable && !_exhausted(id)) {
+            return _err(ILicenseRegistryErrors.LicenseNotTransferable.selector, id);
         }
-        if (lic.status == 1) return _err(ILicenseRegistry.LicenseAlreadyReleased.selector, id);
+        if (lic.status == 1)
+            return _err(ILicenseRegistryErrors.LicenseAlreadyReleased.selector, id);
         if (declaration == bytes32(0)) {
-            return _err(ILicenseRegistry.LicenseDeclarationMissing.selector, id);
+            return _err(ILicenseRegistryErrors.LicenseDeclarationMissing.selector, id);
         }
         return "";
     }
@@ -880,11 +1084,18 @@ contract RegistryHandler is Test {
         address from
     ) private view returns (bytes memory) {
         if (block.timestamp < _pausedUntil) return _paused();
+        // A caller that may not move the license is told so before any rule.
+        if (!_mayManage(caller, lic)) return _insufficientApproval(caller, id);
         bytes memory live = _expectLive(id, lic);
         if (live.length != 0) return live;
-        if (lic.status != 1) return _err(ILicenseRegistry.LicenseNotReleased.selector, id);
-        if (_products[lic.productIndex].attestationRequired && !lic.attested) {
-            return _err(ILicenseRegistry.LicenseDeactivationNotAttested.selector, id);
+        if (lic.status != 1) return _err(ILicenseRegistryErrors.LicenseNotReleased.selector, id);
+        // A withheld attestation lapses: the declaration suffices after the period.
+        if (
+            _products[lic.productIndex].attestationRequired &&
+            !lic.attested &&
+            block.timestamp < uint256(_disputes[id].releasedAt) + ATTESTATION_PERIOD
+        ) {
+            return _err(ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector, id);
         }
         if (from != lic.holder) {
             return abi.encodeWithSelector(ERC721.TransferFromIncorrectOwner.selector);
@@ -905,13 +1116,15 @@ contract RegistryHandler is Test {
         bytes memory live = _expectLive(id, lic);
         if (live.length != 0) return live;
         ExpectedProduct storage p = _products[lic.productIndex];
-        if (!p.transferable) return _err(ILicenseRegistry.LicenseNotTransferable.selector, id);
-        if (lic.status == 1) return _err(ILicenseRegistry.LicenseAlreadyReleased.selector, id);
+        if (!p.transferable && !_exhausted(id))
+            return _err(ILicenseRegistryErrors.LicenseNotTransferable.selector, id);
+        if (lic.status == 1)
+            return _err(ILicenseRegistryErrors.LicenseAlreadyReleased.selector, id);
         if (declaration == bytes32(0)) {
-            return _err(ILicenseRegistry.LicenseDeclarationMissing.selector, id);
+            return _err(ILicenseRegistryErrors.LicenseDeclarationMissing.selector, id);
         }
         if (p.attestationRequired && !lic.attested) {
-            return _err(ILicenseRegistry.LicenseDeactivationNotAttested.selector, id);
+            return _err(ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector, id);
         }
         if (!_mayManage(caller, lic)) {
             return abi.encodeWithSelector(ERC721.NotOwnerNorApproved.selector);
@@ -930,13 +1143,14 @@ contract RegistryHandler is Test {
         bytes memory live = _expectLive(id, lic);
         if (live.length != 0) return live;
         if (!_products[lic.productIndex].splittable) {
-            return _err(ILicenseRegistry.LicenseNotSplittable.selector, id);
+            return _err(ILicenseRegistryErrors.LicenseNotSplittable.selector, id);
         }
-        if (lic.status == 1) return _err(ILicenseRegistry.LicenseAlreadyReleased.selector, id);
+        if (lic.status == 1)
+            return _err(ILicenseRegistryErrors.LicenseAlreadyReleased.selector, id);
         if (seats.length < 2) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseSplitTooFewParts.selector,
+                    ILicenseRegistryErrors.LicenseSplitTooFewParts.selector,
                     id,
                     seats.length
                 );
@@ -945,14 +1159,18 @@ contract RegistryHandler is Test {
         for (uint256 i; i < seats.length; ++i) {
             if (seats[i] == 0) {
                 return
-                    abi.encodeWithSelector(ILicenseRegistry.LicenseSplitEmptyPart.selector, id, i);
+                    abi.encodeWithSelector(
+                        ILicenseRegistryErrors.LicenseSplitEmptyPart.selector,
+                        id,
+                        i
+                    );
             }
             total += seats[i];
         }
         if (total != lic.seats) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseSplitSeatsMismatch.selector,
+                    ILicenseRegistryErrors.LicenseSplitSeatsMismatch.selector,
                     id,
                     total,
                     lic.seats
@@ -966,11 +1184,13 @@ contract RegistryHandler is Test {
         ExpectedLicense storage lic
     ) private view returns (bytes memory) {
         if (lic.status >= 2) return _ended(id, lic);
-        if (lic.suspended) return _err(ILicenseRegistry.LicenseIsSuspended.selector, id);
+        if (_suspendedNow(id)) {
+            return _err(ILicenseRegistryErrors.LicenseIsSuspended.selector, id);
+        }
         if (_expired(lic)) {
             return
                 abi.encodeWithSelector(
-                    ILicenseRegistry.LicenseExpired.selector,
+                    ILicenseRegistryErrors.LicenseExpired.selector,
                     id,
                     lic.validUntil
                 );
@@ -1016,6 +1236,15 @@ contract RegistryHandler is Test {
             _rootSeats[id] = reqs[i].seats;
             _balances[reqs[i].holder] += 1;
             if (reqs[i].keyCommitment != bytes32(0)) _keys[pi][reqs[i].keyCommitment] = id;
+            _disputes[id].region = _pendingRegion;
+            bytes32 evidence = reqs[i].originEvidence;
+            if (evidence != bytes32(0)) {
+                if (_evidenceCapacity[evidence] == 0) _evidenceCapacity[evidence] = reqs[i].seats;
+                _evidenceUsed[evidence] += reqs[i].seats;
+                if (_evidenceUsed[evidence] > _evidenceCapacity[evidence]) {
+                    _violate(Violation.EvidenceOverdrawn, op, id, caller);
+                }
+            }
         }
         p.serials += reqs.length;
     }
@@ -1045,6 +1274,7 @@ contract RegistryHandler is Test {
             c.validUntil = lic.validUntil;
             c.root = lic.root;
             c.parent = id;
+            _disputes[childId].region = _disputes[id].region;
             _ids.push(childId);
             _children[id].push(childId);
             _balances[lic.holder] += 1;
@@ -1061,6 +1291,7 @@ contract RegistryHandler is Test {
         bool authorised
     ) private {
         if (!authorised) _violate(Violation.UnapprovedMove, op, id, caller);
+        if (caller == admin && !authorised) _violate(Violation.AdminActedOnLicense, op, id, caller);
         if (!lic.releasedSinceMove) _violate(Violation.MoveWithoutRelease, op, id, caller);
         if (lic.status >= 2) _violate(Violation.EndedLicenseChanged, op, id, caller);
         _balances[lic.holder] -= 1;
@@ -1071,6 +1302,8 @@ contract RegistryHandler is Test {
         lic.approved = address(0);
         lic.releasedSinceMove = false;
         lic.moves += 1;
+        // Only a license free of suspension moves; a lapsed one's stale mark goes with the move.
+        lic.suspended = false;
     }
 
     function _end(ExpectedLicense storage lic, uint8 status) private {
@@ -1098,12 +1331,7 @@ contract RegistryHandler is Test {
     ) private {
         succeeded[op] += 1;
         if (expected.length != 0) {
-            _violate(
-                Violation.Outcome,
-                string.concat(op, " succeeded; model expected revert ", _hex(expected)),
-                subject,
-                caller
-            );
+            _violate(Violation.Outcome, _text.unexpectedSuccess(op, expected), subject, caller);
         }
     }
 
@@ -1115,27 +1343,13 @@ contract RegistryHandler is Test {
         bytes memory actual
     ) private {
         if (expected.length != 0 && keccak256(expected) == keccak256(actual)) return;
-        _violate(
-            Violation.Outcome,
-            string.concat(op, " reverted with ", _hex(actual), "; model expected ", _hex(expected)),
-            subject,
-            caller
-        );
+        _violate(Violation.Outcome, _text.unexpectedRevert(op, actual, expected), subject, caller);
     }
 
     function _violate(Violation kind, string memory what, uint256 subject, address caller) private {
         violations[kind] += 1;
         if (violations[kind] == 1) {
-            firstViolation[kind] = string.concat(
-                what,
-                " [subject ",
-                subject.toString(),
-                ", caller ",
-                caller.toHexString(),
-                ", time ",
-                block.timestamp.toString(),
-                "]"
-            );
+            firstViolation[kind] = _text.report(what, subject, caller, block.timestamp);
         }
     }
 
@@ -1159,20 +1373,25 @@ contract RegistryHandler is Test {
             for (uint256 k; k < n; ++k) {
                 id = _ids[(start + k) % n];
                 lic = _ledger[id];
-                if (_matches(lic, want)) return (id, lic);
+                if (_matches(id, lic, want)) return (id, lic);
             }
         }
         id = _ids[start];
         lic = _ledger[id];
     }
 
-    function _matches(ExpectedLicense storage lic, Pick want) private view returns (bool) {
+    function _matches(
+        uint256 id,
+        ExpectedLicense storage lic,
+        Pick want
+    ) private view returns (bool) {
         if (want == Pick.Released) return lic.status == 1;
-        if (want == Pick.Suspended) return lic.suspended;
-        if (lic.status != 0 || lic.suspended || _expired(lic)) return false;
+        if (want == Pick.Suspended) return _suspendedNow(id);
+        if (lic.status != 0 || _suspendedNow(id) || _expired(lic)) return false;
         ExpectedProduct storage p = _products[lic.productIndex];
-        if (want == Pick.Resellable) return p.transferable;
-        if (want == Pick.ResellableAtOnce) return p.transferable && !p.attestationRequired;
+        bool resellable = p.transferable || _exhausted(id);
+        if (want == Pick.Resellable) return resellable;
+        if (want == Pick.ResellableAtOnce) return resellable && !p.attestationRequired;
         return true;
     }
 
@@ -1213,7 +1432,7 @@ contract RegistryHandler is Test {
     ) private view returns (ILicenseRegistry.IssueRequest memory r) {
         r.holder = _actor(holderSeed);
         r.keyCommitment = key;
-        r.originEvidence = _hashOrZero(evidenceSeed, "first sale");
+        r.originEvidence = _evidenceOf(evidenceSeed);
         if (pi == NO_PRODUCT) {
             r.seats = 1;
             return r;
@@ -1270,6 +1489,33 @@ contract RegistryHandler is Test {
         return keccak256(abi.encode("license key", seed % 12));
     }
 
+    /// @dev One of `EVIDENCE_POOL` invoices, or none one time in eight.
+    function _evidenceOf(uint256 seed) private pure returns (bytes32) {
+        if (seed % 8 == 0) return bytes32(0);
+        return evidenceAt((seed >> 3) % EVIDENCE_POOL);
+    }
+
+    function evidenceAt(uint256 index) public pure returns (bytes32) {
+        return keccak256(abi.encode("first sale", index));
+    }
+
+    function evidencePoolSize() external pure returns (uint256) {
+        return EVIDENCE_POOL;
+    }
+
+    function expectedEvidence(bytes32 evidence) external view returns (uint256, uint256) {
+        return (_evidenceCapacity[evidence], _evidenceUsed[evidence]);
+    }
+
+    function expectedExhausted(uint256 id) external view returns (bool) {
+        return _exhausted(id);
+    }
+
+    function _exhausted(uint256 id) private view returns (bool) {
+        uint8 region = _disputes[id].region;
+        return _ledger[id].validUntil == 0 && (region == 1 || region == 2);
+    }
+
     function _hashOrZero(uint256 seed, string memory tag) private pure returns (bytes32) {
         if (seed % 8 == 0) return bytes32(0);
         return keccak256(abi.encode(tag, seed));
@@ -1281,6 +1527,28 @@ contract RegistryHandler is Test {
         return caller == lic.holder || caller == lic.approved || _operators[lic.holder][caller];
     }
 
+    /// @dev An exhausted license is never refused a move for its product's terms.
+    function _checkExhaustedNotRefused(
+        string memory op,
+        uint256 id,
+        address caller,
+        bytes memory err
+    ) private {
+        if (!_exhausted(id)) return;
+        bytes memory terms = _err(ILicenseRegistryErrors.LicenseNotTransferable.selector, id);
+        if (keccak256(err) == keccak256(terms)) {
+            _violate(Violation.ExhaustedRefusedForTerms, op, id, caller);
+        }
+    }
+
+    /// @dev Suspended right now: an arbiter's hold, or a controller's suspension not yet lapsed.
+    function _suspendedNow(uint256 id) private view returns (bool) {
+        ExpectedLicense storage lic = _ledger[id];
+        return
+            lic.suspended &&
+            (lic.arbiterHold || block.timestamp < _disputes[id].suspensionLapsesAt);
+    }
+
     function _expired(ExpectedLicense storage lic) private view returns (bool) {
         return lic.validUntil != 0 && block.timestamp >= lic.validUntil;
     }
@@ -1290,11 +1558,11 @@ contract RegistryHandler is Test {
     }
 
     function _ended(uint256 id, ExpectedLicense storage lic) private view returns (bytes memory) {
-        return abi.encodeWithSelector(ILicenseRegistry.LicenseEnded.selector, id, lic.status);
+        return abi.encodeWithSelector(ILicenseRegistryErrors.LicenseEnded.selector, id, lic.status);
     }
 
     function _paused() private view returns (bytes memory) {
-        return abi.encodeWithSelector(ILicenseRegistry.RegistryPaused.selector, _pausedUntil);
+        return abi.encodeWithSelector(ILicenseRegistryErrors.RegistryPaused.selector, _pausedUntil);
     }
 
     function _insufficientApproval(address caller, uint256 id) private pure returns (bytes memory) {
@@ -1305,7 +1573,7 @@ contract RegistryHandler is Test {
     function _notController(uint256 pi, address caller) private view returns (bytes memory) {
         return
             abi.encodeWithSelector(
-                ILicenseRegistry.ProductNotController.selector,
+                ILicenseRegistryErrors.ProductNotController.selector,
                 _products[pi].id,
                 caller
             );
@@ -1317,22 +1585,9 @@ contract RegistryHandler is Test {
     ) private view returns (bytes memory) {
         return
             abi.encodeWithSelector(
-                ILicenseRegistry.ProductNotControllerOrArbiter.selector,
+                ILicenseRegistryErrors.ProductNotControllerOrArbiter.selector,
                 _products[pi].id,
                 caller
             );
-    }
-
-    function _hex(bytes memory data) private pure returns (string memory) {
-        if (data.length == 0) return "(nothing)";
-        bytes memory digits = "0123456789abcdef";
-        bytes memory out = new bytes(2 + data.length * 2);
-        out[0] = "0";
-        out[1] = "x";
-        for (uint256 i; i < data.length; ++i) {
-            out[2 + 2 * i] = digits[uint8(data[i]) >> 4];
-            out[3 + 2 * i] = digits[uint8(data[i]) & 0x0f];
-        }
-        return string(out);
     }
 }

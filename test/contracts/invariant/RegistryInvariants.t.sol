@@ -6,6 +6,7 @@ import {LicenseRegistry} from "../../../contracts/LicenseRegistry.sol";
 import {LicenseStatus} from "../../../contracts/types/LicenseData.sol";
 import {IssuerKind, ProductTerms} from "../../../contracts/types/Product.sol";
 import {Test} from "../utils/Test.sol";
+import {HandlerText} from "./HandlerText.sol";
 import {ExpectedLicense, ExpectedProduct, RegistryHandler, Violation} from "./RegistryHandler.sol";
 
 /// @title RegistryInvariants
@@ -42,13 +43,13 @@ contract RegistryInvariants is Test {
             vm.label(actors[i], names[i]);
         }
         uint256[] memory productIds = _deployRegistry(actors);
-        handler = new RegistryHandler(registry, actors, productIds);
+        handler = new RegistryHandler(registry, actors, productIds, new HandlerText());
         // Start every run with one license of each product for each holder, issued through the
         // handler (seeds chosen so the controller issues valid requests).
         for (uint256 p; p < productIds.length; ++p) {
             for (uint256 h = 7; h <= 9; ++h) handler.issue(p, 1, h, 13, 1_296_001);
         }
-        assertEq(handler.licenseCount(), 12, "initial licenses issued");
+        assertEq(handler.licenseCount(), 15, "initial licenses issued");
         assertEq(
             handler.violations(Violation.Outcome),
             0,
@@ -290,6 +291,75 @@ contract RegistryInvariants is Test {
         );
     }
 
+    /// @notice Issue 14: once an arbiter reinstated a license, its product's controller never
+    /// suspended it again (every suspension since is an arbiter's hold).
+    function invariant_arbiterReinstatedLicenseNeverSuspendedByTheController() public view {
+        assertEq(
+            handler.violations(Violation.ControllerSuspendedAfterArbiter),
+            0,
+            handler.firstViolation(Violation.ControllerSuspendedAfterArbiter)
+        );
+    }
+
+    /// @notice Issue 14: a controller's suspension lapses by itself: a suspension the registry
+    /// reports with a lapse time has not reached it, and one the model sees lapsed is no
+    /// suspension on chain (`invariant_licenseStateMatchesTheLedger` compares the rest).
+    function invariant_controllerSuspensionsLapse() public view {
+        uint256 count = handler.licenseCount();
+        for (uint256 i; i < count; ++i) {
+            uint256 id = handler.licenseAt(i);
+            ILicenseRegistry.LicenseView memory lic = registry.getLicense(id);
+            if (lic.suspensionLapsesAt != 0) {
+                assertTrue(lic.suspended, "a lapse time only on a suspension");
+                assertLt(block.timestamp, lic.suspensionLapsesAt, "not lapsed yet");
+            }
+            assertEq(lic.suspended, handler.expectedLicense(id).suspended, "suspended as modelled");
+        }
+    }
+
+    /// @notice Issue 14: an exhausted license (perpetual, first sold in the EU/EEA or Switzerland)
+    /// is never refused a move for its product's terms, and the registry says which are.
+    function invariant_exhaustedLicenseNeverRefusedForItsTerms() public view {
+        assertEq(
+            handler.violations(Violation.ExhaustedRefusedForTerms),
+            0,
+            handler.firstViolation(Violation.ExhaustedRefusedForTerms)
+        );
+        uint256 count = handler.licenseCount();
+        for (uint256 i; i < count; ++i) {
+            uint256 id = handler.licenseAt(i);
+            assertEq(registry.getLicense(id).exhausted, handler.expectedExhausted(id), "exhausted");
+        }
+    }
+
+    /// @notice Issue 14: the seats onboarded against a piece of first-sale evidence never exceed
+    /// the capacity it was declared with (or that its first license set), and the registry's
+    /// accounts match the model's.
+    function invariant_evidenceNeverCoversMoreSeatsThanItsCapacity() public view {
+        assertEq(
+            handler.violations(Violation.EvidenceOverdrawn),
+            0,
+            handler.firstViolation(Violation.EvidenceOverdrawn)
+        );
+        for (uint256 i; i < handler.evidencePoolSize(); ++i) {
+            bytes32 evidence = handler.evidenceAt(i);
+            (uint256 capacity, uint256 used) = registry.evidenceUse(evidence);
+            (uint256 expectedCapacity, uint256 expectedUsed) = handler.expectedEvidence(evidence);
+            assertEq(capacity, expectedCapacity, "capacity");
+            assertEq(used, expectedUsed, "used");
+            assertLe(used, capacity, "never beyond the capacity");
+        }
+    }
+
+    /// @notice Issue 14: no admin action moved, revoked or suspended a license.
+    function invariant_noAdminActionMovesRevokesOrSuspends() public view {
+        assertEq(
+            handler.violations(Violation.AdminActedOnLicense),
+            0,
+            handler.firstViolation(Violation.AdminActedOnLicense)
+        );
+    }
+
     /// @notice Every call ended as the model predicted: success, or the exact custom error.
     function invariant_everyOutcomeMatchesTheModel() public view {
         assertEq(
@@ -326,7 +396,7 @@ contract RegistryInvariants is Test {
         registry.grantRole(ARBITER_ROLE, arbiter);
         vm.stopPrank();
 
-        productIds = new uint256[](4);
+        productIds = new uint256[](5);
         vm.startPrank(publisher);
         // Perpetual volume license: transferable and splittable.
         productIds[0] = registry.registerProduct(ProductTerms(0, 50, true, true, false), "");
@@ -336,6 +406,8 @@ contract RegistryInvariants is Test {
         productIds[2] = registry.registerProduct(ProductTerms(20, 20, true, true, false), "");
         // 60-day subscription: neither transferable nor splittable.
         productIds[3] = registry.registerProduct(ProductTerms(60, 5, false, false, false), "");
+        // Perpetual, its terms forbid resale, splittable: only exhaustion lets it move.
+        productIds[4] = registry.registerProduct(ProductTerms(0, 10, false, true, false), "");
         for (uint256 i; i < productIds.length; ++i) {
             registry.setIssuer(productIds[i], distributor, IssuerKind.Distributor);
         }

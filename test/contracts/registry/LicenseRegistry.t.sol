@@ -8,6 +8,7 @@ import {ERC721} from "solady/src/tokens/ERC721.sol";
 import {IERC4906} from "../../../contracts/interfaces/IERC4906.sol";
 import {IERC5192} from "../../../contracts/interfaces/IERC5192.sol";
 import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.sol";
+import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {LicenseRules} from "../../../contracts/libraries/LicenseRules.sol";
 import {LicenseRegistry} from "../../../contracts/LicenseRegistry.sol";
 import {LicenseData, LicenseDataLib, LicenseStatus} from "../../../contracts/types/LicenseData.sol";
@@ -300,7 +301,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
     function testFuzz_issue_revertsOnSeatsAboveMax(uint256 seats) public {
         seats = bound(seats, 501, type(uint256).max);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseSeatsInvalid.selector, seats, 500)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseSeatsInvalid.selector, seats, 500)
         );
         vm.prank(publisher);
         registry.issue(VOLUME, holder, seats, 0);
@@ -308,7 +309,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
 
     function test_issue_revertsOnZeroSeats() public {
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseSeatsInvalid.selector, 0, 10)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseSeatsInvalid.selector, 0, 10)
         );
         vm.prank(publisher);
         registry.issue(SUBSCRIPTION, holder, 0, block.timestamp + 1 days);
@@ -317,7 +318,11 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
     function testFuzz_issue_revertsOnValidityForPerpetualProduct(uint256 validUntil) public {
         validUntil = bound(validUntil, 1, type(uint256).max);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseValidityInvalid.selector, validUntil, 0)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseValidityInvalid.selector,
+                validUntil,
+                0
+            )
         );
         vm.prank(publisher);
         registry.issue(VOLUME, holder, 1, validUntil);
@@ -335,7 +340,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
             late ? bound(validUntil, latest + 1, type(uint256).max) : bound(validUntil, 0, start);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseValidityInvalid.selector,
+                ILicenseRegistryErrors.LicenseValidityInvalid.selector,
                 validUntil,
                 latest
             )
@@ -358,7 +363,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
         for (uint256 i; i < others.length; ++i) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    ILicenseRegistry.ProductNotIssuer.selector,
+                    ILicenseRegistryErrors.ProductNotIssuer.selector,
                     VOLUME,
                     others[i]
                 )
@@ -368,7 +373,11 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
         }
         // The dealer onboards the volume product only.
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.ProductNotIssuer.selector, ATTESTED, dealer)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductNotIssuer.selector,
+                ATTESTED,
+                dealer
+            )
         );
         vm.prank(dealer);
         registry.issueWithEvidence(ATTESTED, holder, 1, 0, EVIDENCE);
@@ -379,14 +388,20 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
         vm.prank(publisher);
         registry.setIssuer(VOLUME, distributor, IssuerKind.None);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.ProductNotIssuer.selector, VOLUME, distributor)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductNotIssuer.selector,
+                VOLUME,
+                distributor
+            )
         );
         vm.prank(distributor);
         registry.issue(VOLUME, holder, 1, 0);
     }
 
     function test_issue_revertsForUnknownProduct() public {
-        vm.expectRevert(abi.encodeWithSelector(ILicenseRegistry.ProductDoesNotExist.selector, 99));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILicenseRegistryErrors.ProductDoesNotExist.selector, 99)
+        );
         vm.prank(publisher);
         registry.issue(99, holder, 1, 0);
     }
@@ -394,7 +409,9 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
     function test_issue_revertsOnClosedProduct() public {
         vm.prank(publisher);
         registry.closeProduct(VOLUME);
-        vm.expectRevert(abi.encodeWithSelector(ILicenseRegistry.ProductClosed.selector, VOLUME));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILicenseRegistryErrors.ProductClosed.selector, VOLUME)
+        );
         vm.prank(distributor);
         registry.issue(VOLUME, holder, 1, 0);
     }
@@ -408,7 +425,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
     function test_issue_revertsForOnboarderWithoutEvidence() public {
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseOriginEvidenceMissing.selector,
+                ILicenseRegistryErrors.LicenseOriginEvidenceMissing.selector,
                 VOLUME,
                 dealer
             )
@@ -441,7 +458,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
         registry.pause(1 days);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPaused.selector,
+                ILicenseRegistryErrors.RegistryPaused.selector,
                 uint48(block.timestamp + 1 days)
             )
         );
@@ -463,7 +480,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
         // Within its product a commitment binds one license only, whoever issues.
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseKeyCommitmentInUse.selector,
+                ILicenseRegistryErrors.LicenseKeyCommitmentInUse.selector,
                 key,
                 licenseId
             )
@@ -492,7 +509,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
     }
 
     function test_issueWithKey_revertsOnZeroCommitment() public {
-        vm.expectRevert(ILicenseRegistry.LicenseKeyCommitmentMissing.selector);
+        vm.expectRevert(ILicenseRegistryErrors.LicenseKeyCommitmentMissing.selector);
         vm.prank(publisher);
         registry.issueWithKey(VOLUME, holder, 1, 0, bytes32(0), bytes32(0));
     }
@@ -500,7 +517,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
     function test_issueWithKey_onboarderNeedsEvidence() public {
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseOriginEvidenceMissing.selector,
+                ILicenseRegistryErrors.LicenseOriginEvidenceMissing.selector,
                 VOLUME,
                 dealer
             )
@@ -551,7 +568,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
     }
 
     function test_issueBatch_revertsWhenEmpty() public {
-        vm.expectRevert(ILicenseRegistry.LicenseBatchEmpty.selector);
+        vm.expectRevert(ILicenseRegistryErrors.LicenseBatchEmpty.selector);
         vm.prank(publisher);
         registry.issueBatch(VOLUME, new ILicenseRegistry.IssueRequest[](0));
     }
@@ -569,7 +586,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
             requests[i] = ILicenseRegistry.IssueRequest(holder, i == bad ? 0 : 1, 0, 0, 0);
         }
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseSeatsInvalid.selector, 0, 500)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseSeatsInvalid.selector, 0, 500)
         );
         vm.prank(publisher);
         registry.issueBatch(VOLUME, requests);
@@ -585,7 +602,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
         requests[2] = ILicenseRegistry.IssueRequest(buyer, 1, 0, key, 0);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseKeyCommitmentInUse.selector,
+                ILicenseRegistryErrors.LicenseKeyCommitmentInUse.selector,
                 key,
                 _id(VOLUME, 1)
             )
@@ -600,7 +617,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
         requests[1] = ILicenseRegistry.IssueRequest(holder, 1, 0, 0, 0);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseOriginEvidenceMissing.selector,
+                ILicenseRegistryErrors.LicenseOriginEvidenceMissing.selector,
                 VOLUME,
                 dealer
             )
@@ -612,7 +629,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
     function test_updateProductTerms_revertsOnceALicenseExists() public {
         _issueVolume(1);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.ProductTermsLocked.selector, VOLUME)
+            abi.encodeWithSelector(ILicenseRegistryErrors.ProductTermsLocked.selector, VOLUME)
         );
         vm.prank(publisher);
         registry.updateProductTerms(VOLUME, _terms(0, 500, false, false, false), "");
@@ -632,7 +649,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
     }
 
     function test_registerProduct_revertsOnZeroSeats() public {
-        vm.expectRevert(ILicenseRegistry.ProductMaxSeatsZero.selector);
+        vm.expectRevert(ILicenseRegistryErrors.ProductMaxSeatsZero.selector);
         vm.prank(publisher);
         registry.registerProduct(_terms(0, 0, true, false, false), "");
     }
@@ -643,7 +660,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
         registry.transferProductControl(VOLUME, buyer);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.ProductNotPendingController.selector,
+                ILicenseRegistryErrors.ProductNotPendingController.selector,
                 VOLUME,
                 stranger
             )
@@ -655,7 +672,7 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
 
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.ProductNotController.selector,
+                ILicenseRegistryErrors.ProductNotController.selector,
                 VOLUME,
                 publisher
             )
@@ -678,12 +695,16 @@ contract LicenseRegistryIssueTest is RegistryTestBase {
             "grant lapsed"
         );
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.ProductNotIssuer.selector, VOLUME, distributor)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.ProductNotIssuer.selector,
+                VOLUME,
+                distributor
+            )
         );
         vm.prank(distributor);
         registry.issue(VOLUME, holder, 1, 0);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.ProductNotIssuer.selector, VOLUME, dealer)
+            abi.encodeWithSelector(ILicenseRegistryErrors.ProductNotIssuer.selector, VOLUME, dealer)
         );
         vm.prank(dealer);
         registry.issueWithEvidence(VOLUME, holder, 1, 0, EVIDENCE);
@@ -765,7 +786,10 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
     function test_release_revertsWithoutDeclaration() public {
         uint256 licenseId = _issueVolume(1);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseDeclarationMissing.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseDeclarationMissing.selector,
+                licenseId
+            )
         );
         vm.prank(holder);
         registry.release(licenseId, bytes32(0));
@@ -775,7 +799,10 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
         uint256 licenseId = _issueVolume(1);
         _release(licenseId);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseAlreadyReleased.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseAlreadyReleased.selector,
+                licenseId
+            )
         );
         vm.prank(holder);
         registry.release(licenseId, DECLARATION);
@@ -784,7 +811,10 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
     function test_release_revertsForNonTransferableProduct() public {
         uint256 licenseId = _issue(SUBSCRIPTION, holder, 1, block.timestamp + 1 days);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotTransferable.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseNotTransferable.selector,
+                licenseId
+            )
         );
         vm.prank(holder);
         registry.release(licenseId, DECLARATION);
@@ -795,7 +825,7 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
         vm.prank(arbiter);
         registry.suspend(licenseId, EVIDENCE);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseIsSuspended.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseIsSuspended.selector, licenseId)
         );
         vm.prank(holder);
         registry.release(licenseId, DECLARATION);
@@ -832,7 +862,7 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
         _assertStatus(licenseId, LicenseStatus.Active, "active again");
         assertTrue(registry.isValidFor(licenseId, holder), "valid again for the holder");
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotReleased.selector, licenseId)
         );
         vm.prank(holder);
         registry.transferFrom(holder, buyer, licenseId);
@@ -850,7 +880,7 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
         _release(licenseId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseDeactivationNotAttested.selector,
+                ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector,
                 licenseId
             )
         );
@@ -861,7 +891,7 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
     function test_withdrawRelease_revertsWhenNotReleased() public {
         uint256 licenseId = _issueVolume(1);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotReleased.selector, licenseId)
         );
         vm.prank(holder);
         registry.withdrawRelease(licenseId);
@@ -887,7 +917,7 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
         vm.prank(publisher);
         registry.revoke(licenseId, REASON_FRAUD, EVIDENCE);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotReleased.selector, licenseId)
         );
         vm.prank(holder);
         registry.withdrawRelease(licenseId);
@@ -910,7 +940,7 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
     function test_attestDeactivation_revertsWhenNotReleased() public {
         uint256 licenseId = _issue(ATTESTED, holder, 1, 0);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotReleased.selector, licenseId)
         );
         vm.prank(publisher);
         registry.attestDeactivation(licenseId, EVIDENCE);
@@ -922,7 +952,10 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
         vm.prank(publisher);
         registry.attestDeactivation(licenseId, EVIDENCE);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseAlreadyAttested.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseAlreadyAttested.selector,
+                licenseId
+            )
         );
         vm.prank(publisher);
         registry.attestDeactivation(licenseId, EVIDENCE);
@@ -932,7 +965,10 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
         uint256 licenseId = _issue(ATTESTED, holder, 1, 0);
         _release(licenseId);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseEvidenceMissing.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseEvidenceMissing.selector,
+                licenseId
+            )
         );
         vm.prank(publisher);
         registry.attestDeactivation(licenseId, bytes32(0));
@@ -946,7 +982,7 @@ contract LicenseRegistryReleaseTest is RegistryTestBase {
         for (uint256 i; i < others.length; ++i) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    ILicenseRegistry.ProductNotController.selector,
+                    ILicenseRegistryErrors.ProductNotController.selector,
                     ATTESTED,
                     others[i]
                 )
@@ -988,7 +1024,7 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
     function test_transferFrom_revertsWithoutRelease() public {
         uint256 licenseId = _issueVolume(1);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotReleased.selector, licenseId)
         );
         vm.prank(holder);
         registry.transferFrom(holder, buyer, licenseId);
@@ -1000,7 +1036,7 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         vm.prank(holder);
         registry.transferFrom(holder, buyer, licenseId);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotReleased.selector, licenseId)
         );
         vm.prank(buyer);
         registry.transferFrom(buyer, stranger, licenseId);
@@ -1025,7 +1061,13 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
             stranger
         ];
         for (uint256 i; i < roles.length; ++i) {
-            vm.expectRevert(ERC721.NotOwnerNorApproved.selector);
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IERC721Errors.ERC721InsufficientApproval.selector,
+                    roles[i],
+                    licenseId
+                )
+            );
             vm.prank(roles[i]);
             registry.transferFrom(holder, roles[i], licenseId);
             vm.expectRevert(ERC721.NotOwnerNorApproved.selector);
@@ -1061,7 +1103,7 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         _release(licenseId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseDeactivationNotAttested.selector,
+                ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector,
                 licenseId
             )
         );
@@ -1075,7 +1117,7 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         vm.prank(arbiter);
         registry.suspend(licenseId, EVIDENCE);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseIsSuspended.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseIsSuspended.selector, licenseId)
         );
         vm.prank(holder);
         registry.transferFrom(holder, buyer, licenseId);
@@ -1088,7 +1130,7 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         registry.pause(3 days);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPaused.selector,
+                ILicenseRegistryErrors.RegistryPaused.selector,
                 uint48(block.timestamp + 3 days)
             )
         );
@@ -1105,7 +1147,7 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         _release(licenseId);
         vm.deal(holder, 1 ether);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.RegistryEtherNotAccepted.selector, 1)
+            abi.encodeWithSelector(ILicenseRegistryErrors.RegistryEtherNotAccepted.selector, 1)
         );
         vm.prank(holder);
         registry.transferFrom{value: 1}(holder, buyer, licenseId);
@@ -1114,7 +1156,7 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
     function test_safeTransferFrom_followsTheSameRules() public {
         uint256 licenseId = _issueVolume(1);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotReleased.selector, licenseId)
         );
         vm.prank(holder);
         registry.safeTransferFrom(holder, buyer, licenseId);
@@ -1145,7 +1187,7 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         assertEq(registry.balanceOf(holder), 0, "seller keeps nothing");
         // The declaration was consumed by that move: the buyer must declare its own.
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotReleased.selector, licenseId)
         );
         vm.prank(to);
         registry.transferFrom(to, holder, licenseId);
@@ -1212,13 +1254,19 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         assertTrue(registry.locked(licenseId), "locked at the limit (ERC-5192)");
 
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseMoveLimitReached.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseMoveLimitReached.selector,
+                licenseId
+            )
         );
         vm.prank(buyer);
         registry.releaseAndTransfer(holder, licenseId, DECLARATION);
         _release(licenseId);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseMoveLimitReached.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseMoveLimitReached.selector,
+                licenseId
+            )
         );
         vm.prank(buyer);
         registry.transferFrom(buyer, holder, licenseId);
@@ -1247,7 +1295,7 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         uint256 licenseId = _issue(ATTESTED, holder, 1, 0);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseDeactivationNotAttested.selector,
+                ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector,
                 licenseId
             )
         );
@@ -1258,7 +1306,10 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
     function test_releaseAndTransfer_revertsWithoutDeclaration() public {
         uint256 licenseId = _issueVolume(1);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseDeclarationMissing.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseDeclarationMissing.selector,
+                licenseId
+            )
         );
         vm.prank(holder);
         registry.releaseAndTransfer(buyer, licenseId, bytes32(0));
@@ -1268,7 +1319,10 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         uint256 licenseId = _issueVolume(1);
         _release(licenseId);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseAlreadyReleased.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseAlreadyReleased.selector,
+                licenseId
+            )
         );
         vm.prank(holder);
         registry.releaseAndTransfer(buyer, licenseId, DECLARATION);
@@ -1277,7 +1331,10 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
     function test_releaseAndTransfer_revertsForNonTransferableProduct() public {
         uint256 licenseId = _issue(SUBSCRIPTION, holder, 1, block.timestamp + 1 days);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotTransferable.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseNotTransferable.selector,
+                licenseId
+            )
         );
         vm.prank(holder);
         registry.releaseAndTransfer(buyer, licenseId, DECLARATION);
@@ -1289,7 +1346,7 @@ contract LicenseRegistryTransferTest is RegistryTestBase {
         registry.pause(1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPaused.selector,
+                ILicenseRegistryErrors.RegistryPaused.selector,
                 uint48(block.timestamp + 1)
             )
         );
@@ -1428,7 +1485,7 @@ contract LicenseRegistrySplitTest is RegistryTestBase {
         if (parts == 1) seats[0] = 5;
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseSplitTooFewParts.selector,
+                ILicenseRegistryErrors.LicenseSplitTooFewParts.selector,
                 parentId,
                 parts
             )
@@ -1445,7 +1502,7 @@ contract LicenseRegistrySplitTest is RegistryTestBase {
         for (uint256 i; i < parts; ++i) seats[i] = i == emptyIndex ? 0 : 1;
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseSplitEmptyPart.selector,
+                ILicenseRegistryErrors.LicenseSplitEmptyPart.selector,
                 parentId,
                 emptyIndex
             )
@@ -1462,7 +1519,7 @@ contract LicenseRegistrySplitTest is RegistryTestBase {
         uint256 parentId = _issueVolume(parentSeats);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseSplitSeatsMismatch.selector,
+                ILicenseRegistryErrors.LicenseSplitSeatsMismatch.selector,
                 parentId,
                 uint256(a) + b,
                 parentSeats
@@ -1475,7 +1532,7 @@ contract LicenseRegistrySplitTest is RegistryTestBase {
     function test_split_revertsForNonSplittableProduct() public {
         uint256 licenseId = _issue(SUBSCRIPTION, holder, 2, block.timestamp + 1 days);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotSplittable.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotSplittable.selector, licenseId)
         );
         vm.prank(holder);
         registry.split(licenseId, _parts(1, 1));
@@ -1485,7 +1542,10 @@ contract LicenseRegistrySplitTest is RegistryTestBase {
         uint256 licenseId = _issueVolume(2);
         _release(licenseId);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseAlreadyReleased.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseAlreadyReleased.selector,
+                licenseId
+            )
         );
         vm.prank(holder);
         registry.split(licenseId, _parts(1, 1));
@@ -1496,7 +1556,7 @@ contract LicenseRegistrySplitTest is RegistryTestBase {
         vm.prank(publisher);
         registry.suspend(licenseId, EVIDENCE);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseIsSuspended.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseIsSuspended.selector, licenseId)
         );
         vm.prank(holder);
         registry.split(licenseId, _parts(1, 1));
@@ -1508,7 +1568,7 @@ contract LicenseRegistrySplitTest is RegistryTestBase {
         vm.warp(validUntil);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseExpired.selector,
+                ILicenseRegistryErrors.LicenseExpired.selector,
                 licenseId,
                 uint48(validUntil)
             )
@@ -1523,7 +1583,7 @@ contract LicenseRegistrySplitTest is RegistryTestBase {
         registry.split(licenseId, _parts(2, 2));
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseEnded.selector,
+                ILicenseRegistryErrors.LicenseEnded.selector,
                 licenseId,
                 LicenseStatus.Split
             )
@@ -1532,7 +1592,7 @@ contract LicenseRegistrySplitTest is RegistryTestBase {
         registry.split(licenseId, _parts(2, 2));
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseEnded.selector,
+                ILicenseRegistryErrors.LicenseEnded.selector,
                 licenseId,
                 LicenseStatus.Split
             )
@@ -1547,7 +1607,7 @@ contract LicenseRegistrySplitTest is RegistryTestBase {
         registry.pause(2 days);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPaused.selector,
+                ILicenseRegistryErrors.RegistryPaused.selector,
                 uint48(block.timestamp + 2 days)
             )
         );
@@ -1602,7 +1662,7 @@ contract LicenseRegistryExpiryTest is RegistryTestBase {
         assertTrue(registry.locked(licenseId), "never movable again");
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseExpired.selector,
+                ILicenseRegistryErrors.LicenseExpired.selector,
                 licenseId,
                 uint48(validUntil)
             )
@@ -1611,7 +1671,7 @@ contract LicenseRegistryExpiryTest is RegistryTestBase {
         registry.release(licenseId, DECLARATION);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseExpired.selector,
+                ILicenseRegistryErrors.LicenseExpired.selector,
                 licenseId,
                 uint48(validUntil)
             )
@@ -1627,7 +1687,7 @@ contract LicenseRegistryExpiryTest is RegistryTestBase {
         vm.warp(bound(afterEnd, validUntil, validUntil + 3650 days));
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseExpired.selector,
+                ILicenseRegistryErrors.LicenseExpired.selector,
                 licenseId,
                 uint48(validUntil)
             )
@@ -1671,7 +1731,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
         assertTrue(registry.locked(licenseId), "locked for good");
         assertEq(registry.ownerOf(licenseId), holder, "history stays: last holder kept");
         bytes memory ended = abi.encodeWithSelector(
-            ILicenseRegistry.LicenseEnded.selector,
+            ILicenseRegistryErrors.LicenseEnded.selector,
             licenseId,
             LicenseStatus.Revoked
         );
@@ -1715,7 +1775,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
         for (uint256 i; i < others.length; ++i) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    ILicenseRegistry.ProductNotController.selector,
+                    ILicenseRegistryErrors.ProductNotController.selector,
                     VOLUME,
                     others[i]
                 )
@@ -1729,7 +1789,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
     function test_revoke_revertsWithoutReason() public {
         uint256 licenseId = _issueVolume(1);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseReasonMissing.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseReasonMissing.selector, licenseId)
         );
         vm.prank(publisher);
         registry.revoke(licenseId, 0, EVIDENCE);
@@ -1738,7 +1798,10 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
     function test_revoke_revertsWithoutEvidence() public {
         uint256 licenseId = _issueVolume(1);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseEvidenceMissing.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseEvidenceMissing.selector,
+                licenseId
+            )
         );
         vm.prank(publisher);
         registry.revoke(licenseId, REASON_FRAUD, bytes32(0));
@@ -1757,22 +1820,22 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
         vm.prank(arbiter);
         registry.suspend(licenseId, EVIDENCE);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseArbiterHold.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseArbiterHold.selector, licenseId)
         );
         vm.prank(publisher);
         registry.revoke(licenseId, REASON_FRAUD, EVIDENCE);
     }
 
     function test_issue_validityNeverBeyondTheStoredField() public {
-        // Near the end of 40-bit time (year 36812) a limited license cannot be issued past the
+        // Near the end of 36-bit time (year 4147) a limited license cannot be issued past the
         // field's end.
-        vm.warp(type(uint40).max - 10 days);
+        vm.warp(LicenseDataLib.MAX_VALID_UNTIL - 10 days);
         uint256 tooLate = block.timestamp + 29 days;
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseValidityInvalid.selector,
+                ILicenseRegistryErrors.LicenseValidityInvalid.selector,
                 tooLate,
-                uint256(type(uint40).max)
+                LicenseDataLib.MAX_VALID_UNTIL
             )
         );
         vm.prank(publisher);
@@ -1787,7 +1850,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
         registry.revoke(licenseId, REASON_FRAUD, EVIDENCE);
         assertFalse(registry.getLicense(licenseId).suspended, "suspension lapsed");
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotSuspended.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotSuspended.selector, licenseId)
         );
         vm.prank(arbiter);
         registry.reinstate(licenseId, bytes32(0));
@@ -1828,7 +1891,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
         vm.prank(arbiter);
         registry.suspend(licenseId, EVIDENCE);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseArbiterHold.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseArbiterHold.selector, licenseId)
         );
         vm.prank(publisher);
         registry.reinstate(licenseId, bytes32(0));
@@ -1877,7 +1940,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
         vm.prank(arbiter);
         registry.suspend(licenseId, EVIDENCE);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseIsSuspended.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseIsSuspended.selector, licenseId)
         );
         vm.prank(publisher);
         registry.suspend(licenseId, EVIDENCE);
@@ -1886,7 +1949,10 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
     function test_suspend_revertsWithoutEvidence() public {
         uint256 licenseId = _issueVolume(1);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseEvidenceMissing.selector, licenseId)
+            abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseEvidenceMissing.selector,
+                licenseId
+            )
         );
         vm.prank(arbiter);
         registry.suspend(licenseId, bytes32(0));
@@ -1898,7 +1964,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
         for (uint256 i; i < others.length; ++i) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    ILicenseRegistry.ProductNotControllerOrArbiter.selector,
+                    ILicenseRegistryErrors.ProductNotControllerOrArbiter.selector,
                     VOLUME,
                     others[i]
                 )
@@ -1914,7 +1980,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
         registry.surrender(licenseId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseEnded.selector,
+                ILicenseRegistryErrors.LicenseEnded.selector,
                 licenseId,
                 LicenseStatus.Surrendered
             )
@@ -1926,7 +1992,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
     function test_reinstate_revertsWhenNotSuspended() public {
         uint256 licenseId = _issueVolume(1);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistry.LicenseNotSuspended.selector, licenseId)
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseNotSuspended.selector, licenseId)
         );
         vm.prank(arbiter);
         registry.reinstate(licenseId, bytes32(0));
@@ -1940,7 +2006,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
         for (uint256 i; i < others.length; ++i) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    ILicenseRegistry.ProductNotControllerOrArbiter.selector,
+                    ILicenseRegistryErrors.ProductNotControllerOrArbiter.selector,
                     VOLUME,
                     others[i]
                 )
@@ -1963,7 +2029,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
         assertEq(registry.getLicense(licenseId).seats, seats, "seats kept on the ledger");
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseEnded.selector,
+                ILicenseRegistryErrors.LicenseEnded.selector,
                 licenseId,
                 LicenseStatus.Surrendered
             )
@@ -1997,7 +2063,7 @@ contract LicenseRegistryInvalidationTest is RegistryTestBase {
         registry.surrender(licenseId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.LicenseEnded.selector,
+                ILicenseRegistryErrors.LicenseEnded.selector,
                 licenseId,
                 LicenseStatus.Surrendered
             )
@@ -2044,7 +2110,7 @@ contract LicenseRegistryPauseTest is RegistryTestBase {
         duration = duration == 0 ? 0 : uint48(bound(duration, 3 days + 1, type(uint48).max));
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPauseDurationInvalid.selector,
+                ILicenseRegistryErrors.RegistryPauseDurationInvalid.selector,
                 duration,
                 3 days
             )
@@ -2068,7 +2134,7 @@ contract LicenseRegistryPauseTest is RegistryTestBase {
         vm.warp(bound(wait, end, end + 7 days - 1));
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPauseCoolingDown.selector,
+                ILicenseRegistryErrors.RegistryPauseCoolingDown.selector,
                 uint48(end + 7 days)
             )
         );
@@ -2084,7 +2150,7 @@ contract LicenseRegistryPauseTest is RegistryTestBase {
         registry.pause(1 days);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ILicenseRegistry.RegistryPaused.selector,
+                ILicenseRegistryErrors.RegistryPaused.selector,
                 uint48(block.timestamp + 1 days)
             )
         );
@@ -2108,7 +2174,7 @@ contract LicenseRegistryPauseTest is RegistryTestBase {
     }
 
     function test_unpause_revertsWhenNotPaused() public {
-        vm.expectRevert(ILicenseRegistry.RegistryNotPaused.selector);
+        vm.expectRevert(ILicenseRegistryErrors.RegistryNotPaused.selector);
         vm.prank(pauser);
         registry.unpause();
     }
@@ -2180,10 +2246,11 @@ contract LicenseLibrariesTest is Test {
         uint40 validUntil,
         uint256 termBits
     ) public pure {
+        validUntil = uint40(bound(validUntil, 0, LicenseDataLib.MAX_VALID_UNTIL));
         LicenseData data = LicenseDataLib.pack(seats, validUntil, termBits);
         assertEq(data.seats(), seats, "seats");
         assertEq(uint256(data.validUntil()), validUntil, "validUntil");
-        assertEq(data.termBits(), termBits & LicenseDataLib.TERM_BITS, "term bits");
+        assertEq(data.termBits(), termBits & LicenseDataLib.INHERITED_BITS, "inherited bits");
         assertEq(data.transferable(), termBits & LicenseDataLib.TRANSFERABLE_BIT != 0, "t");
         assertEq(data.splittable(), termBits & LicenseDataLib.SPLITTABLE_BIT != 0, "s");
         assertEq(
@@ -2196,7 +2263,11 @@ contract LicenseLibrariesTest is Test {
             data.suspended() || data.attested() || data.ended() || data.arbiterHold(),
             "fresh flags"
         );
-        assertEq(uint256(LicenseData.unwrap(data)) >> 80, 0, "hold and move count start at zero");
+        assertEq(
+            uint256(LicenseData.unwrap(data)) >> 80,
+            (termBits & LicenseDataLib.INHERITED_BITS) >> 80,
+            "hold and move count start at zero"
+        );
         assertEq(data.moves(), 0, "no moves yet");
     }
 
@@ -2209,6 +2280,7 @@ contract LicenseLibrariesTest is Test {
         bool byArbiter,
         bool attested
     ) public pure {
+        validUntil = uint40(bound(validUntil, 0, LicenseDataLib.MAX_VALID_UNTIL));
         status = uint8(bound(status, 0, 4));
         LicenseData data = LicenseDataLib
             .pack(seats, validUntil, termBits)
@@ -2240,6 +2312,7 @@ contract LicenseLibrariesTest is Test {
         uint8 termBits,
         uint16 moves
     ) public pure {
+        validUntil = uint40(bound(validUntil, 0, LicenseDataLib.MAX_VALID_UNTIL));
         moves = uint16(bound(moves, 0, 0x7fff));
         LicenseData fresh = LicenseDataLib.pack(seats, validUntil, termBits).withSuspension(
             true,
@@ -2266,6 +2339,7 @@ contract LicenseLibrariesTest is Test {
     }
 
     function testFuzz_LicenseDataLib_expiry(uint40 validUntil, uint256 now_) public pure {
+        validUntil = uint40(bound(validUntil, 0, LicenseDataLib.MAX_VALID_UNTIL));
         LicenseData data = LicenseDataLib.pack(1, validUntil, 0);
         assertEq(data.expiredAt(now_), validUntil != 0 && now_ >= validUntil, "expiredAt");
     }
@@ -2379,9 +2453,9 @@ contract LicenseLibrariesTest is Test {
         uint256 period = uint256(validityDays) * 1 days;
         seats = bound(seats, 0, uint256(maxSeats) + 2);
         bool seatsOk = seats != 0 && seats <= maxSeats;
-        // The latest validity is capped at the 40-bit field the license stores it in.
+        // The latest validity is capped at the 36-bit field the license stores it in.
         uint256 latest = uint256(now_) + period;
-        if (latest > type(uint40).max) latest = type(uint40).max;
+        if (latest > LicenseDataLib.MAX_VALID_UNTIL) latest = LicenseDataLib.MAX_VALID_UNTIL;
         bool validityOk = period == 0 ? validUntil == 0 : validUntil > now_ && validUntil <= latest;
         try rules.checkIssue(maxSeats, period, seats, validUntil, now_) {
             assertTrue(seatsOk && validityOk, "accepted only valid issuance");
@@ -2389,12 +2463,12 @@ contract LicenseLibrariesTest is Test {
             bytes memory expected =
                 !seatsOk
                     ? abi.encodeWithSelector(
-                        ILicenseRegistry.LicenseSeatsInvalid.selector,
+                        ILicenseRegistryErrors.LicenseSeatsInvalid.selector,
                         seats,
                         maxSeats
                     )
                     : abi.encodeWithSelector(
-                        ILicenseRegistry.LicenseValidityInvalid.selector,
+                        ILicenseRegistryErrors.LicenseValidityInvalid.selector,
                         validUntil,
                         period == 0 ? 0 : latest
                     );
@@ -2437,6 +2511,7 @@ contract LicenseLibrariesTest is Test {
         uint40 validUntil,
         uint48 now_
     ) public view {
+        validUntil = uint40(bound(validUntil, 0, LicenseDataLib.MAX_VALID_UNTIL));
         status = uint8(bound(status, 0, 4));
         LicenseData data = LicenseDataLib
             .pack(1, validUntil, attestationRequired ? LicenseDataLib.ATTESTATION_REQUIRED_BIT : 0)
@@ -2445,20 +2520,30 @@ contract LicenseLibrariesTest is Test {
             .withAttested(attested);
         bytes memory expected;
         if (status >= 2) {
-            expected = abi.encodeWithSelector(ILicenseRegistry.LicenseEnded.selector, 7, status);
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseEnded.selector,
+                7,
+                status
+            );
         } else if (suspended) {
-            expected = abi.encodeWithSelector(ILicenseRegistry.LicenseIsSuspended.selector, 7);
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseIsSuspended.selector,
+                7
+            );
         } else if (validUntil != 0 && now_ >= validUntil) {
             expected = abi.encodeWithSelector(
-                ILicenseRegistry.LicenseExpired.selector,
+                ILicenseRegistryErrors.LicenseExpired.selector,
                 7,
                 validUntil
             );
         } else if (status != 1) {
-            expected = abi.encodeWithSelector(ILicenseRegistry.LicenseNotReleased.selector, 7);
+            expected = abi.encodeWithSelector(
+                ILicenseRegistryErrors.LicenseNotReleased.selector,
+                7
+            );
         } else if (attestationRequired && !attested) {
             expected = abi.encodeWithSelector(
-                ILicenseRegistry.LicenseDeactivationNotAttested.selector,
+                ILicenseRegistryErrors.LicenseDeactivationNotAttested.selector,
                 7
             );
         }

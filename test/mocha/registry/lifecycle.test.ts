@@ -219,9 +219,10 @@ describe("LicenseRegistry: split, invalidation and expiry", function () {
         .to.be.revertedWithCustomError(registry, "LicenseArbiterHold")
         .withArgs(volumeLicense);
       await registry.connect(arbiter).reinstate(volumeLicense, NO_HASH);
-      // A later suspension by the publisher is the publisher's to lift again.
-      await registry.connect(publisher).suspend(volumeLicense, EVIDENCE);
-      await registry.connect(publisher).reinstate(volumeLicense, NO_HASH);
+      // Once an arbiter decided, a later freeze is an arbiter's decision too (issue 14).
+      await expect(registry.connect(publisher).suspend(volumeLicense, EVIDENCE))
+        .to.be.revertedWithCustomError(registry, "LicenseSuspensionReservedToArbiters")
+        .withArgs(volumeLicense);
       expect(await registry.isValid(volumeLicense)).to.equal(true);
     });
 

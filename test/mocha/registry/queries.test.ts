@@ -55,7 +55,11 @@ describe("LicenseRegistry: queries and metadata", function () {
     expect(trait(m, "Transferable")).to.equal("yes");
 
     const s = decode(await registry.tokenURI(subscriptionLicense));
-    expect(trait(s, "Valid until")).to.equal(validUntil.toString());
+    expect(trait(s, "Valid until")).to.equal(Number(validUntil));
+    expect(s.attributes.find((a) => a.trait_type === "Valid until")?.display_type).to.equal("date");
+    expect(m.attributes.find((a) => a.trait_type === "Valid until")?.display_type).to.equal(
+      undefined,
+    );
     expect(trait(s, "Transferable")).to.equal("no");
 
     await registry.connect(holder).release(volumeLicense, DECLARATION);

@@ -6,6 +6,7 @@ import {
   ADMIN_DELAY,
   DECLARATION,
   EVIDENCE,
+  FirstSaleRegion,
   IssuerKind,
   REASON_FRAUD,
   ROLES,
@@ -99,6 +100,27 @@ const MATRIX: Row[] = [
     call: (r, f) => r.issue(1, f.holder.address, 1, 0),
   },
   {
+    fn: "issueWithFirstSale",
+    allowed: ["publisher", "distributor", "dealer"],
+    deniedWith: "ProductNotIssuer",
+    call: (r, f) =>
+      r.issueWithFirstSale(1, FirstSaleRegion.EEA, [
+        {
+          holder: f.holder.address,
+          seats: 1,
+          validUntil: 0,
+          keyCommitment: ethers.ZeroHash,
+          originEvidence: EVIDENCE,
+        },
+      ]),
+  },
+  {
+    fn: "declareEvidence",
+    allowed: ["publisher", "distributor", "dealer"],
+    deniedWith: "ProductNotIssuer",
+    call: (r) => r.declareEvidence(1, EVIDENCE, 10),
+  },
+  {
     fn: "issueWithEvidence",
     allowed: ["publisher", "distributor", "dealer"],
     deniedWith: "ProductNotIssuer",
@@ -139,6 +161,72 @@ const MATRIX: Row[] = [
     call: (r, f) => r.reinstate(f.volumeLicense, EVIDENCE),
   },
   {
+    fn: "suspend (after an arbiter reinstated the license)",
+    allowed: ["arbiter"],
+    deniedWith: "ProductNotControllerOrArbiter",
+    deniedOverride: { publisher: "LicenseSuspensionReservedToArbiters" },
+    setup: async (f) => {
+      await f.registry.connect(f.publisher).suspend(f.volumeLicense, EVIDENCE);
+      await f.registry.connect(f.arbiter).reinstate(f.volumeLicense, EVIDENCE);
+    },
+    call: (r, f) => r.suspend(f.volumeLicense, EVIDENCE),
+  },
+  {
+    fn: "suspend (again in the same holding)",
+    allowed: ["arbiter"],
+    deniedWith: "ProductNotControllerOrArbiter",
+    deniedOverride: { publisher: "LicenseControllerSuspensionUsed" },
+    setup: async (f) => {
+      await f.registry.connect(f.publisher).suspend(f.volumeLicense, EVIDENCE);
+      await f.registry.connect(f.publisher).reinstate(f.volumeLicense, EVIDENCE);
+    },
+    call: (r, f) => r.suspend(f.volumeLicense, EVIDENCE),
+  },
+  {
+    fn: "startProductControlRecovery (publisher's product)",
+    allowed: [],
+    deniedWith: "ProductNotOperatorControlled",
+    deniedOverride: {
+      publisher: "AccessControlUnauthorizedAccount",
+      operator: "AccessControlUnauthorizedAccount",
+      pauser: "AccessControlUnauthorizedAccount",
+      arbiter: "AccessControlUnauthorizedAccount",
+      distributor: "AccessControlUnauthorizedAccount",
+      dealer: "AccessControlUnauthorizedAccount",
+      holder: "AccessControlUnauthorizedAccount",
+      stranger: "AccessControlUnauthorizedAccount",
+    },
+    call: (r, f) => r.startProductControlRecovery(1, f.operator.address),
+  },
+  {
+    fn: "startProductControlRecovery (orphaned operator product)",
+    allowed: ["admin"],
+    deniedWith: "AccessControlUnauthorizedAccount",
+    setup: async (f) => {
+      await f.registry
+        .connect(f.operator)
+        .registerProductForPublisher(f.absentPublisher.address, VOLUME_TERMS, "");
+      await f.registry.connect(f.admin).revokeRole(ROLES.OPERATOR, f.operator.address);
+      await f.registry.connect(f.admin).grantRole(ROLES.OPERATOR, f.stranger.address);
+    },
+    call: (r, f) => r.startProductControlRecovery(5, f.stranger.address),
+  },
+  {
+    fn: "completeProductControlRecovery",
+    allowed: ["stranger"],
+    deniedWith: "ProductNotRecoveringController",
+    setup: async (f) => {
+      await f.registry
+        .connect(f.operator)
+        .registerProductForPublisher(f.absentPublisher.address, VOLUME_TERMS, "");
+      await f.registry.connect(f.admin).revokeRole(ROLES.OPERATOR, f.operator.address);
+      await f.registry.connect(f.admin).grantRole(ROLES.OPERATOR, f.stranger.address);
+      await f.registry.connect(f.admin).startProductControlRecovery(5, f.stranger.address);
+      await time.increase(7n * 24n * 3600n);
+    },
+    call: (r) => r.completeProductControlRecovery(5),
+  },
+  {
     fn: "pause",
     allowed: ["pauser"],
     deniedWith: "AccessControlUnauthorizedAccount",
@@ -160,7 +248,7 @@ const MATRIX: Row[] = [
   {
     fn: "transferFrom (released license)",
     allowed: ["holder"],
-    deniedWith: "NotOwnerNorApproved",
+    deniedWith: "ERC721InsufficientApproval",
     setup: (f) => f.registry.connect(f.holder).release(f.volumeLicense, DECLARATION),
     call: (r, f, as) => r.transferFrom(f.holder.address, as.address, f.volumeLicense),
   },
@@ -237,9 +325,9 @@ describe("LicenseRegistry: admin handover", function () {
     await registry.connect(admin).grantRole(ROLES.PAUSER, admin.address);
     await registry.connect(admin).grantRole(ROLES.ARBITER, admin.address);
     // Even as arbiter the admin can freeze a license, never take or move it.
-    await expect(
-      registry.connect(admin).transferFrom(holder.address, admin.address, volumeLicense),
-    ).to.be.revertedWithCustomError(registry, "NotOwnerNorApproved");
+    await expect(registry.connect(admin).transferFrom(holder.address, admin.address, volumeLicense))
+      .to.be.revertedWithCustomError(registry, "ERC721InsufficientApproval")
+      .withArgs(admin.address, volumeLicense);
     await expect(registry.connect(admin).revoke(volumeLicense, REASON_FRAUD, EVIDENCE))
       .to.be.revertedWithCustomError(registry, "ProductNotController")
       .withArgs(1, admin.address);

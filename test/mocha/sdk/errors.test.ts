@@ -607,9 +607,11 @@ describe("SDK errors", function () {
       expect(codes.size).to.be.at.least(15);
       const registry = errorNames(LicenseRegistry__factory.abi);
       const market = errorNames(LicenseMarket__factory.abi);
-      expect([...codes].filter((c) => registry.has(c) && !market.has(c))).to.have.length.at.least(
-        10,
-      );
+      // The market's ABI carries the registry's errors too (they bubble up through it), so the
+      // registry's own are told apart by name.
+      expect(
+        [...codes].filter((c) => registry.has(c) && !c.startsWith("Market")),
+      ).to.have.length.at.least(10);
       expect([...codes].filter((c) => market.has(c) && !registry.has(c))).to.have.length.at.least(
         10,
       );
