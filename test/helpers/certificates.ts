@@ -126,6 +126,8 @@ export function sampleCertificate(resales = 0): Certificate {
       seats: "40",
       validUntil: "0",
       moves: String(resales + 2),
+      firstSaleRegion: "unrecorded",
+      exhausted: false,
       status: "active",
       suspended: false,
       attested: false,

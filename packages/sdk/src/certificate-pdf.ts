@@ -194,6 +194,30 @@ export function describeCertificateStep(
     case "surrendered":
       text = `surrendered for good by ${get("holder") ?? "the holder"}`;
       break;
+    case "first-sale-recorded": {
+      const region = get("region");
+      text =
+        region === undefined || region === "unrecorded"
+          ? "no first-sale region recorded"
+          : `first sold ${region === "elsewhere" ? "outside the EEA and Switzerland" : `in ${region === "EEA" ? "the EEA" : "Switzerland"}`}`;
+      break;
+    }
+    case "evidence-drawn":
+      text = `drew ${get("seats") ?? "?"} seats from its first-sale evidence (${get("used") ?? "?"} of ${get("capacity") ?? "?"} used)`;
+      break;
+    case "suspension-bounded": {
+      const lapses = get("lapsesAt");
+      text = `the controller's suspension lapses by itself${lapses === undefined ? "" : ` at ${formatUtc(BigInt(lapses))}`}`;
+      break;
+    }
+    case "arbiter-reinstated":
+      text = `reinstated by the arbiter ${get("arbiter") ?? "?"}: only an arbiter may suspend it again`;
+      break;
+    case "attestation-lapsed": {
+      const at = get("sufficedAt");
+      text = `the publisher did not attest in time${at === undefined ? "" : `: the declaration sufficed from ${formatUtc(BigInt(at))}`}`;
+      break;
+    }
     default:
       text = String(step.kind);
   }
@@ -216,6 +240,10 @@ export function describeCertificateProvenance(p: CertificateProvenance): string 
       return `${d.controller ?? "?"} offered control of the product to ${d.pendingController ?? "?"}`;
     case "control-transferred":
       return `control of the product passed from ${d.previousController ?? "?"} to ${d.newController ?? "?"}`;
+    case "control-recovery-started":
+      return `the admin began handing the product, whose operator ${d.controller ?? "?"} lost its role, to the operator ${d.newController ?? "?"}`;
+    case "control-recovered":
+      return `the admin handed the product from ${d.previousController ?? "?"} to the operator ${d.newController ?? "?"}`;
     case "issuer-set":
       return d.kind === "none"
         ? `${d.by ?? "the controller"} withdrew ${d.issuer ?? "?"}'s right to issue`
@@ -641,6 +669,10 @@ function drawCertificate(layout: Layout, cert: Certificate): void {
     ["Current holder", current?.holder ?? "none", { mono: true }],
     ["Seats", license.seats],
     ["Changed hands", `${license.moves} time${license.moves === "1" ? "" : "s"}`],
+    [
+      "First sale",
+      `${license.firstSaleRegion === "unrecorded" ? "region not recorded" : license.firstSaleRegion === "elsewhere" ? "outside the EEA and Switzerland" : `in ${license.firstSaleRegion === "EEA" ? "the EEA" : "Switzerland"}`}${license.exhausted ? " (exhausted: it may be resold whatever the terms say)" : ""}`,
+    ],
     ["Validity", formatValidUntil(license.validUntil) + (license.expired ? " (expired)" : "")],
     [
       "Resale",

@@ -42,7 +42,12 @@ export type CertificateStepKind =
   | "suspended" // LicenseSuspended: details.by; basis = evidence hash
   | "reinstated" // LicenseReinstated: details.by; basis = reason hash (or null)
   | "revoked" // LicenseRevoked: details.by, details.reasonCode; basis = evidence hash
-  | "surrendered"; // LicenseSurrendered: details.holder
+  | "surrendered" // LicenseSurrendered: details.holder
+  | "first-sale-recorded" // LicenseFirstSaleRecorded: details.region ("unrecorded" | "EEA" | "Switzerland" | "elsewhere")
+  | "evidence-drawn" // EvidenceDrawn: details.seats, used, capacity; basis = the first-sale evidence
+  | "suspension-bounded" // LicenseSuspensionBounded: details.lapsesAt (a controller's suspension lapses then)
+  | "arbiter-reinstated" // LicenseArbiterReinstated: details.arbiter (only arbiters may suspend it again)
+  | "attestation-lapsed"; // LicenseAttestationLapsed: details.sufficedAt (the declaration sufficed)
 
 /** One recorded step, in chain order (block, then log index). */
 export interface CertificateStep extends CertificatePoint {
@@ -63,6 +68,8 @@ export interface CertificateProvenance extends CertificatePoint {
     | "terms-updated"
     | "control-handover-started" // details.controller, pendingController
     | "control-transferred" // details.previousController, newController
+    | "control-recovery-started" // details.controller, newController, readyAt (the admin's delayed handover of an orphaned operator product)
+    | "control-recovered" // details.previousController, newController
     | "issuer-set"; // details.issuer, kind ("none" | "distributor" | "onboarder"), by (the controller then)
   productId: string;
   logIndex: number;
@@ -101,6 +108,10 @@ export interface Certificate {
     validUntil: string;
     /** How many times this license (not its split parents) changed hands. */
     moves: string;
+    /** Where it was first sold: "unrecorded", "EEA", "Switzerland" or "elsewhere". */
+    firstSaleRegion: string;
+    /** Perpetual and first sold in the EEA or Switzerland: it resells whatever its terms say. */
+    exhausted: boolean;
     status: "active" | "released" | "revoked" | "surrendered" | "split";
     suspended: boolean;
     attested: boolean;
@@ -147,7 +158,7 @@ export interface CertificateV1 {
   registry: string;
   market: string | null;
   drawnAt: CertificatePoint & { blockHash: string };
-  license: Omit<Certificate["license"], "moves">;
+  license: Omit<Certificate["license"], "moves" | "firstSaleRegion" | "exhausted">;
   product: Certificate["product"];
   lineage: string[];
   holders: CertificateHolder[];

@@ -43,12 +43,19 @@ const STEP_KINDS: readonly CertificateStepKind[] = [
   "reinstated",
   "revoked",
   "surrendered",
+  "first-sale-recorded",
+  "evidence-drawn",
+  "suspension-bounded",
+  "arbiter-reinstated",
+  "attestation-lapsed",
 ];
 const PROVENANCE_KINDS: readonly CertificateProvenance["kind"][] = [
   "product-registered",
   "terms-updated",
   "control-handover-started",
   "control-transferred",
+  "control-recovery-started",
+  "control-recovered",
   "issuer-set",
 ];
 
@@ -178,6 +185,8 @@ export function certificateFromTitle(
       seats: title.license.seats.toString(),
       validUntil: title.license.validUntil.toString(),
       moves: title.license.moves.toString(),
+      firstSaleRegion: title.license.firstSaleRegion,
+      exhausted: title.license.exhausted,
       status: title.license.status,
       suspended: title.license.suspended,
       attested: title.license.attested,
@@ -240,7 +249,12 @@ export function certificateFromTitle(
  * no move count, provenance or currencies, and a sale's `price` was what the buyer paid.
  */
 export function certificateAsV1(cert: Certificate): CertificateV1 {
-  const { moves: _moves, ...license } = cert.license;
+  const {
+    moves: _moves,
+    firstSaleRegion: _region,
+    exhausted: _exhausted,
+    ...license
+  } = cert.license;
   return {
     schema: CERTIFICATE_SCHEMA,
     version: 1,
@@ -279,6 +293,13 @@ const DETAIL_KEYS: Record<string, readonly string[]> = {
   "control-handover-started": ["controller", "pendingController"],
   "control-transferred": ["previousController", "newController"],
   "issuer-set": ["issuer", "kind", "by"],
+  "first-sale-recorded": ["region"],
+  "evidence-drawn": ["seats", "used", "capacity"],
+  "suspension-bounded": ["lapsesAt"],
+  "arbiter-reinstated": ["arbiter"],
+  "attestation-lapsed": ["sufficedAt"],
+  "control-recovery-started": ["controller", "newController", "readyAt"],
+  "control-recovered": ["previousController", "newController"],
   split: ["childId", "seats"],
   suspended: ["by"],
   reinstated: ["by"],
@@ -342,6 +363,8 @@ export function certificateToJson(cert: AnyCertificate): string {
           "seats",
           "validUntil",
           "moves",
+          "firstSaleRegion",
+          "exhausted",
           "status",
           "suspended",
           "attested",
@@ -565,7 +588,13 @@ const checkShape = (v: unknown, version: 1 | 2, problems: string[]): void =>
       productId: decimal,
       seats: decimal,
       validUntil: decimal,
-      ...(version === 2 ? { moves: decimal } : {}),
+      ...(version === 2
+        ? {
+            moves: decimal,
+            firstSaleRegion: oneOf(["unrecorded", "EEA", "Switzerland", "elsewhere"]),
+            exhausted: flag,
+          }
+        : {}),
       status: oneOf(STATUSES),
       suspended: flag,
       attested: flag,

@@ -40,6 +40,10 @@ export const REGISTRY_LICENSE_EVENTS = [
   "LicenseReinstated",
   "LicenseRevoked",
   "LicenseSurrendered",
+  "LicenseFirstSaleRecorded",
+  "LicenseSuspensionBounded",
+  "LicenseArbiterReinstated",
+  "LicenseAttestationLapsed",
 ] as const;
 
 /** Registry events whose first indexed argument is the product id: how the product and its
@@ -49,6 +53,8 @@ export const REGISTRY_PRODUCT_EVENTS = [
   "ProductTermsUpdated",
   "ProductControlTransferStarted",
   "ProductControlTransferred",
+  "ProductControlRecoveryStarted",
+  "ProductControlRecovered",
   "IssuerSet",
 ] as const;
 
@@ -59,6 +65,9 @@ const TRANSFER = topicOf(REGISTRY, "Transfer");
 const LICENSE_SPLIT = topicOf(REGISTRY, "LicenseSplit");
 const LICENSE_RELEASED = topicOf(REGISTRY, "LicenseReleased");
 const SOLD = topicOf(MARKET, "LicenseSold");
+/** `EvidenceDrawn(originEvidence, licenseId, productId, ...)`: the license id is the second topic;
+ * it stands in the issuance's transaction, so its receipt gives it. */
+const EVIDENCE_DRAWN = topicOf(REGISTRY, "EvidenceDrawn");
 const LICENSE_TOPICS = REGISTRY_LICENSE_EVENTS.map((name) => topicOf(REGISTRY, name));
 const PRODUCT_TOPICS = REGISTRY_PRODUCT_EVENTS.map((name) => topicOf(REGISTRY, name));
 
@@ -134,10 +143,13 @@ export async function scanLicense(
     log.topics[1] === word(licenseId);
   const isBirth = (log: ScannedLog): boolean =>
     isRegistry(log) && topic0(log) === LICENSE_SPLIT && log.topics[2] === word(licenseId);
+  const isEvidenceDrawn = (log: ScannedLog): boolean =>
+    isRegistry(log) && topic0(log) === EVIDENCE_DRAWN && log.topics[2] === word(licenseId);
   const wanted = (log: ScannedLog): boolean =>
     isProductLog(log) ||
     isLicenseLog(log) ||
     isBirth(log) ||
+    isEvidenceDrawn(log) ||
     isTransferOf(log, registry, licenseId);
   const scanned = found.filter((log) => isProductLog(log) || isLicenseLog(log));
 

@@ -50,6 +50,8 @@ import { keyCommitment } from "./hashing.js";
 import { scanLicense, type HistoryEvent, type LicenseScan } from "./history.js";
 import { getLogsPaged, type ScanStats } from "./logs.js";
 import {
+  FIRST_SALE_REGIONS,
+  type FirstSaleRegionName,
   chainOfTitle as rebuildChainOfTitleAt,
   holderAt as holderFromLogs,
   licensesHeldAt as holdingsFromLogs,
@@ -128,6 +130,14 @@ export interface License {
   validUntil: bigint;
   /** How many times the license changed hands (at most 32,767: the count never wraps). */
   moves: bigint;
+  /** Where it was first sold ("unrecorded" for licenses issued without it). */
+  firstSaleRegion: FirstSaleRegionName;
+  /** Perpetual and first sold in the EEA or Switzerland: it resells whatever its terms say. */
+  exhausted: boolean;
+  /** When a controller's suspension lapses by itself (0: none pending). */
+  suspensionLapsesAt: bigint;
+  /** From when the holder's declaration suffices without the publisher's attestation (0: n/a). */
+  declarationSufficesAt: bigint;
   status: LicenseStatusName;
   suspended: boolean;
   attested: boolean;
@@ -635,6 +645,10 @@ export class LicenseLedger {
       seats: v.seats,
       validUntil: v.validUntil,
       moves: v.moves,
+      firstSaleRegion: FIRST_SALE_REGIONS[Number(v.firstSaleRegion)] ?? "unrecorded",
+      exhausted: v.exhausted,
+      suspensionLapsesAt: v.suspensionLapsesAt,
+      declarationSufficesAt: v.declarationSufficesAt,
       status: LICENSE_STATUSES[Number(v.status)] ?? "active",
       suspended: v.suspended,
       attested: v.attested,

@@ -50,7 +50,12 @@ export type TitleStepKind =
   | "suspended"
   | "reinstated"
   | "revoked"
-  | "surrendered";
+  | "surrendered"
+  | "first-sale-recorded"
+  | "evidence-drawn"
+  | "suspension-bounded"
+  | "arbiter-reinstated"
+  | "attestation-lapsed";
 
 interface TitleStepBase extends TitlePoint {
   /** The license the step is about: the one asked for, or a split parent before the split. */
@@ -99,7 +104,21 @@ export interface TitleStepDetails {
   revoked: { by: string; reasonCode: number };
   /** `LicenseSurrendered`. */
   surrendered: { holder: string };
+  /** `LicenseFirstSaleRecorded`: where the license was first sold (exhaustion depends on it). */
+  "first-sale-recorded": { region: FirstSaleRegionName };
+  /** `EvidenceDrawn`; basis: the first-sale evidence; its seats drawn, and the evidence's use. */
+  "evidence-drawn": { seats: bigint; used: bigint; capacity: bigint };
+  /** `LicenseSuspensionBounded`: a controller's suspension, which lapses by itself then. */
+  "suspension-bounded": { lapsesAt: bigint };
+  /** `LicenseArbiterReinstated`: from now on only an arbiter may suspend the license. */
+  "arbiter-reinstated": { arbiter: string };
+  /** `LicenseAttestationLapsed`: the publisher did not attest in time; the declaration sufficed. */
+  "attestation-lapsed": { sufficedAt: bigint };
 }
+
+/** Where a license was first sold, as the registry records it. */
+export const FIRST_SALE_REGIONS = ["unrecorded", "EEA", "Switzerland", "elsewhere"] as const;
+export type FirstSaleRegionName = (typeof FIRST_SALE_REGIONS)[number];
 
 /** One recorded step of a chain of title, typed by its kind. */
 export type TitleStep = {
@@ -126,6 +145,10 @@ export interface LicenseStateAt {
   validUntil: bigint;
   /** How many times this license (not its split parents) changed hands. */
   moves: bigint;
+  /** Where it was first sold ("unrecorded" for licenses issued without it). */
+  firstSaleRegion: FirstSaleRegionName;
+  /** Perpetual and first sold in the EEA or Switzerland: it resells whatever its terms say. */
+  exhausted: boolean;
   status: LicenseStatusName;
   suspended: boolean;
   attested: boolean;
@@ -153,6 +176,8 @@ export type ProvenanceKind =
   | "terms-updated" // ProductTermsUpdated (before the first license)
   | "control-handover-started" // ProductControlTransferStarted: details.controller, pendingController
   | "control-transferred" // ProductControlTransferred: details.previousController, newController
+  | "control-recovery-started" // ProductControlRecoveryStarted: details.controller, newController, readyAt
+  | "control-recovered" // ProductControlRecovered: details.previousController, newController
   | "issuer-set"; // IssuerSet: details.issuer, kind ("none" | "distributor" | "onboarder"), by (the controller then)
 
 /** One event of the product's provenance. */
@@ -277,6 +302,10 @@ export async function rebuildChainOfTitle(
   const walk = walkEvents(events, [...lineage, licenseId]);
 
   const expired = walk.validUntil !== 0n && BigInt(at.timestamp) >= walk.validUntil;
+  // A controller's suspension lapses by itself at its bound (no event marks the lapse).
+  const suspended =
+    walk.suspended &&
+    !(walk.suspensionLapsesAt !== 0n && BigInt(at.timestamp) >= walk.suspensionLapsesAt);
   const license: LicenseStateAt = {
     licenseId,
     productId,
@@ -286,11 +315,15 @@ export async function rebuildChainOfTitle(
     moves: BigInt(
       walk.steps.filter((s) => s.kind === "transferred" && s.licenseId === licenseId).length,
     ),
+    firstSaleRegion: walk.firstSaleRegion,
+    exhausted:
+      walk.validUntil === 0n &&
+      (walk.firstSaleRegion === "EEA" || walk.firstSaleRegion === "Switzerland"),
     status: walk.status,
-    suspended: walk.suspended,
+    suspended,
     attested: walk.attested,
     expired,
-    valid: walk.status === "active" && !walk.suspended && !expired,
+    valid: walk.status === "active" && !suspended && !expired,
     // A license carries its product's terms, which are fixed once its first license exists.
     transferable: product.terms.transferable,
     splittable: product.terms.splittable,
@@ -361,6 +394,7 @@ async function checkAgainstRegistry(
   compare("moves", rebuilt.moves, stored.moves);
   compare("suspended", rebuilt.suspended, stored.suspended);
   compare("attested", rebuilt.attested, stored.attested);
+  compare("first-sale region", rebuilt.firstSaleRegion, stored.firstSaleRegion);
   if (differences.length > 0) {
     throw new LedgerError(
       "HistoryIncomplete",
@@ -394,7 +428,10 @@ interface Walk {
   validUntil: bigint;
   status: LicenseStatusName;
   suspended: boolean;
+  /** When a controller's suspension lapses by itself (0: it does not). */
+  suspensionLapsesAt: bigint;
   attested: boolean;
+  firstSaleRegion: FirstSaleRegionName;
 }
 
 /**
@@ -411,7 +448,9 @@ function walkEvents(events: HistoryEvent[], line: bigint[]): Walk {
     validUntil: 0n,
     status: "active",
     suspended: false,
+    suspensionLapsesAt: 0n,
     attested: false,
+    firstSaleRegion: "unrecorded",
   };
   /** The declaration the next move relies on (the last release since the license moved). */
   let declaration: string | null = null;
@@ -426,6 +465,7 @@ function walkEvents(events: HistoryEvent[], line: bigint[]): Walk {
   const endLicense = (status: LicenseStatusName): void => {
     w.status = status;
     w.suspended = false;
+    w.suspensionLapsesAt = 0n;
     w.attested = false;
   };
   const closeHolding = (point: TitlePoint): void => {
@@ -558,6 +598,7 @@ function walkEvents(events: HistoryEvent[], line: bigint[]): Walk {
           w.seats = seats;
           w.status = "active";
           w.suspended = false;
+          w.suspensionLapsesAt = 0n;
           w.attested = false;
           declaration = null;
         } else {
@@ -565,7 +606,51 @@ function walkEvents(events: HistoryEvent[], line: bigint[]): Walk {
         }
         break;
       }
+      case "LicenseFirstSaleRecorded": {
+        const region = FIRST_SALE_REGIONS[Number(a.region)] ?? "unrecorded";
+        w.steps.push({ ...base, kind: "first-sale-recorded", basis: null, details: { region } });
+        w.firstSaleRegion = region;
+        break;
+      }
+      case "EvidenceDrawn":
+        w.steps.push({
+          ...base,
+          kind: "evidence-drawn",
+          basis: hash(a.originEvidence),
+          details: {
+            seats: a.seats as bigint,
+            used: a.used as bigint,
+            capacity: a.capacity as bigint,
+          },
+        });
+        break;
+      case "LicenseSuspensionBounded":
+        w.steps.push({
+          ...base,
+          kind: "suspension-bounded",
+          basis: null,
+          details: { lapsesAt: BigInt(a.lapsesAt as bigint) },
+        });
+        w.suspensionLapsesAt = BigInt(a.lapsesAt as bigint);
+        break;
+      case "LicenseArbiterReinstated":
+        w.steps.push({
+          ...base,
+          kind: "arbiter-reinstated",
+          basis: null,
+          details: { arbiter: address(a.arbiter) },
+        });
+        break;
+      case "LicenseAttestationLapsed":
+        w.steps.push({
+          ...base,
+          kind: "attestation-lapsed",
+          basis: null,
+          details: { sufficedAt: BigInt(a.sufficedAt as bigint) },
+        });
+        break;
       case "LicenseSuspended":
+        w.suspensionLapsesAt = 0n;
         w.steps.push({
           ...base,
           kind: "suspended",
@@ -582,6 +667,7 @@ function walkEvents(events: HistoryEvent[], line: bigint[]): Walk {
           details: { by: address(a.by) },
         });
         w.suspended = false;
+        w.suspensionLapsesAt = 0n;
         break;
       case "LicenseRevoked":
         w.steps.push({
@@ -714,6 +800,27 @@ function provenanceOf(
           },
         });
         break;
+      case "ProductControlRecoveryStarted":
+        steps.push({
+          ...base,
+          kind: "control-recovery-started",
+          details: {
+            controller: getAddress(a.controller as string),
+            newController: getAddress(a.newController as string),
+            readyAt: String(a.readyAt),
+          },
+        });
+        break;
+      case "ProductControlRecovered":
+        steps.push({
+          ...base,
+          kind: "control-recovered",
+          details: {
+            previousController: getAddress(a.previousController as string),
+            newController: getAddress(a.newController as string),
+          },
+        });
+        break;
       case "IssuerSet": {
         const issuer = getAddress(a.issuer as string);
         if (!issuers.has(issuer)) break;
@@ -754,6 +861,12 @@ export function describeProvenance(step: ProvenanceStep): string {
       break;
     case "control-transferred":
       text = `control of product ${step.productId} passed from ${d.previousController} to ${d.newController}`;
+      break;
+    case "control-recovery-started":
+      text = `the admin began handing product ${step.productId}, whose operator ${d.controller} lost its role, to the operator ${d.newController} (ready at ${formatTime(Number(d.readyAt))})`;
+      break;
+    case "control-recovered":
+      text = `the admin handed product ${step.productId} from ${d.previousController} to the operator ${d.newController}`;
       break;
     case "issuer-set":
       text =
@@ -954,6 +1067,24 @@ export function describeStep(step: TitleStep, currencies?: CurrencyNames): strin
     }
     case "surrendered":
       text = `${id} was surrendered by ${step.details.holder}`;
+      break;
+    case "first-sale-recorded":
+      text =
+        step.details.region === "unrecorded"
+          ? `${id} was issued with no first-sale region recorded`
+          : `${id} was recorded as first sold ${step.details.region === "elsewhere" ? "outside the EEA and Switzerland" : `in ${step.details.region === "EEA" ? "the EEA" : "Switzerland"}`}`;
+      break;
+    case "evidence-drawn":
+      text = `${id} drew ${step.details.seats} seat${step.details.seats === 1n ? "" : "s"} from its first-sale evidence${on("")} (${step.details.used} of ${step.details.capacity} used)`;
+      break;
+    case "suspension-bounded":
+      text = `the controller's suspension of ${id} lapses by itself at ${formatTime(step.details.lapsesAt)}`;
+      break;
+    case "arbiter-reinstated":
+      text = `the arbiter ${step.details.arbiter} reinstated ${id}: only an arbiter may suspend it again`;
+      break;
+    case "attestation-lapsed":
+      text = `the publisher did not attest the deactivation of ${id} in time: from ${formatTime(step.details.sufficedAt)} the holder's declaration sufficed`;
       break;
   }
   return `${text} at block ${step.block} (${formatTime(step.timestamp)})`;

@@ -487,6 +487,8 @@ const LABELS: Record<string, string> = {
   "license.seats": "the license carries this many seats:",
   "license.validUntil": "the license is valid until",
   "license.moves": "the license changed hands this many times:",
+  "license.firstSaleRegion": "the license was first sold in",
+  "license.exhausted": "the license is exhausted (resells whatever its terms say):",
   "license.status": "the license's status is",
   "license.suspended": "the license is suspended:",
   "license.attested": "the release is attested:",

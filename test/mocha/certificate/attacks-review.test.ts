@@ -99,6 +99,9 @@ async function forgedThrough(
     expect(await verdictThrough(hostile, genuine, trust)).to.equal("refused: HistoryIncomplete");
     return undefined;
   }
+  // The SDK may also read the truth back from the transactions' receipts despite the edited
+  // logs: then what it drew is the genuine certificate, and the attack failed.
+  if (certificateToJson(forged) === certificateToJson(genuine)) return undefined;
   const honest = await verify(forged, trust);
   expect(honest.verdict, "an honest node: the forged certificate is not genuine").to.equal(
     "not-genuine",

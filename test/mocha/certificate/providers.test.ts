@@ -117,10 +117,11 @@ describe("chain of title through limited providers (loopback proxies in front of
     return { proxy, provider, ledger: await LicenseLedger.connect(provider, { deployment: book }) };
   };
 
-  it("has a license with ten steps on a chain of more than 5,000 blocks", async function () {
+  it("has a license with ten steps (and its suspension's bound) on a chain of more than 5,000 blocks", async function () {
     const direct = await LicenseLedger.connect(providerOf(url), { deployment: book });
     const title = await direct.chainOfTitle(licenseId);
-    expect(title.steps).to.have.length(10);
+    expect(title.steps).to.have.length(11);
+    expect(title.steps.map((s) => s.kind)).to.include("suspension-bounded");
     expect(blocks).to.be.above(5_000);
   });
 

@@ -207,6 +207,8 @@ describe("certificates of title", function () {
         seats: "15",
         validUntil: "0",
         moves: "4",
+        firstSaleRegion: "unrecorded",
+        exhausted: false,
         status: "revoked",
         suspended: false,
         attested: false,
@@ -236,12 +238,15 @@ describe("certificates of title", function () {
         "issued",
         "issued-by",
         "key-committed",
+        "evidence-drawn",
         "split",
         "released",
         "transferred",
         "sold",
         "suspended",
+        "suspension-bounded",
         "reinstated",
+        "arbiter-reinstated",
         "released",
         "release-withdrawn",
         "released",
@@ -261,8 +266,10 @@ describe("certificates of title", function () {
       });
       expect(cert.steps[1]).to.include({ basis: EVIDENCE });
       expect(cert.steps[1]!.details).to.deep.equal({ issuer: f.dealer.address });
-      expect(cert.steps[5]).to.include({ basis: DECLARATION });
-      expect(cert.steps[6]!.details).to.deep.equal({
+      expect(cert.steps[3]).to.include({ basis: EVIDENCE });
+      expect(cert.steps[3]!.details).to.deep.equal({ seats: "40", used: "40", capacity: "40" });
+      expect(cert.steps[6]).to.include({ basis: DECLARATION });
+      expect(cert.steps[7]!.details).to.deep.equal({
         seller: f.holder.address,
         buyer: f.buyer.address,
         currency: ZeroAddress,
@@ -270,9 +277,10 @@ describe("certificates of title", function () {
         paid: parseEther("1.5375").toString(),
         fee: parseEther("0.0375").toString(),
       });
-      expect(cert.steps[8]).to.include({ basis: RULING });
-      expect(cert.steps[19]).to.include({ basis: REFUND });
-      expect(cert.steps[19]!.details).to.deep.equal({ by: f.publisher.address, reasonCode: "2" });
+      expect(cert.steps[10]).to.include({ basis: RULING });
+      expect(cert.steps[11]!.details).to.deep.equal({ arbiter: f.arbiter.address });
+      expect(cert.steps[22]).to.include({ basis: REFUND });
+      expect(cert.steps[22]!.details).to.deep.equal({ by: f.publisher.address, reasonCode: "2" });
       expect(cert.provenance.map((p) => [p.kind, p.details])).to.deep.equal([
         [
           "product-registered",
@@ -363,11 +371,11 @@ describe("certificates of title", function () {
     });
 
     it("says what differs in plain words, with the certificate's value and the chain's", async function () {
-      const forged = withField(cert, "steps[12].details.to", f.holder.address);
+      const forged = withField(cert, "steps[15].details.to", f.holder.address);
       const result = await f.ledgers.stranger.verifyCertificate(forged);
-      const step = cert.steps[12]!;
+      const step = cert.steps[15]!;
       expect(result.differences).to.deep.equal([
-        `step 13 (transferred, block ${step.block}): the certificate says the license went to ${f.holder.address}, the chain says ${f.dealer.address} (steps[12].details.to)`,
+        `step 16 (transferred, block ${step.block}): the certificate says the license went to ${f.holder.address}, the chain says ${f.dealer.address} (steps[15].details.to)`,
       ]);
       const seats = await f.ledgers.stranger.verifyCertificate(
         withField(cert, "license.seats", "25"),
@@ -384,11 +392,11 @@ describe("certificates of title", function () {
     });
 
     it("reports a step or a holder left out, and a step or a field added", async function () {
-      const withoutStep = { ...cert, steps: cert.steps.filter((_, i) => i !== 7) };
+      const withoutStep = { ...cert, steps: cert.steps.filter((_, i) => i !== 8) };
       const left = await f.ledgers.stranger.verifyCertificate(withoutStep);
       expect(left.verdict).to.equal("not-genuine");
       expect(left.differences).to.deep.equal([
-        `the certificate leaves out what the chain records at steps[7]: the step "suspended of license ${f.child} at block ${cert.steps[7]!.block}: by ${f.publisher.address}" (steps[7])`,
+        `the certificate leaves out what the chain records at steps[8]: the step "suspended of license ${f.child} at block ${cert.steps[8]!.block}: by ${f.publisher.address}" (steps[8])`,
       ]);
       const withoutHolder = { ...cert, holders: cert.holders.slice(0, -1) };
       expect(
@@ -397,7 +405,7 @@ describe("certificates of title", function () {
       const extraStep = { ...cert, steps: [...cert.steps, { ...cert.steps[5]!, logIndex: 99 }] };
       const added = await f.ledgers.stranger.verifyCertificate(extraStep);
       expect(added.differences).to.have.length(1);
-      expect(added.differences[0]).to.match(/does not record.*\(steps\[20\]\)$/);
+      expect(added.differences[0]).to.match(/does not record.*\(steps\[23\]\)$/);
       const extraField = { ...cert, note: "genuine, trust me" } as Certificate;
       expect((await f.ledgers.stranger.verifyCertificate(extraField)).differences).to.deep.equal([
         "the certificate: the certificate adds a field the chain does not record, so it cannot be checked: note = genuine, trust me (note)",
@@ -450,18 +458,18 @@ describe("certificates of title", function () {
       const since = `since block ${f.earlier}`;
       const child = `license ${f.child}`;
       expect(result.changedSince).to.deep.equal([
-        `${since}: ${f.dealer.address} declared its copy of ${child} unusable (declaration ${id("declaration of the dealer")}) and released it for resale ${at(14)}`,
-        `${since}: ${child} passed from ${f.dealer.address} to ${f.stranger.address} (on the declaration ${id("declaration of the dealer")}) ${at(15)}`,
-        `${since}: ${f.stranger.address} declared its copy of ${child} unusable (declaration ${id("declaration of the stranger")}) and released it for resale ${at(16)}`,
-        `${since}: ${child} was sold by ${f.stranger.address} to ${f.buyer.address} for 2.0 ETH (the buyer paid 2.05 ETH, of which 0.05 ETH market fee) ${at(18)}`,
-        `${since}: ${child} was revoked by ${f.publisher.address} for fraud (evidence ${REFUND}) ${at(19)}`,
+        `${since}: ${f.dealer.address} declared its copy of ${child} unusable (declaration ${id("declaration of the dealer")}) and released it for resale ${at(17)}`,
+        `${since}: ${child} passed from ${f.dealer.address} to ${f.stranger.address} (on the declaration ${id("declaration of the dealer")}) ${at(18)}`,
+        `${since}: ${f.stranger.address} declared its copy of ${child} unusable (declaration ${id("declaration of the stranger")}) and released it for resale ${at(19)}`,
+        `${since}: ${child} was sold by ${f.stranger.address} to ${f.buyer.address} for 2.0 ETH (the buyer paid 2.05 ETH, of which 0.05 ETH market fee) ${at(21)}`,
+        `${since}: ${child} was revoked by ${f.publisher.address} for fraud (evidence ${REFUND}) ${at(22)}`,
       ]);
 
       const first = await f.ledgers.stranger.certificate(f.child, { atBlock: f.firstSale });
       const sinceFirst = await f.ledgers.stranger.verifyCertificate(first);
       expect(sinceFirst.verdict).to.equal("superseded");
       expect(sinceFirst.changedSince).to.include(
-        `since block ${f.firstSale}: ${child} was sold by ${f.buyer.address} to ${f.dealer.address} for 500.0 mUSDC (the buyer paid 500.0 mUSDC, of which 12.5 mUSDC market fee) ${at(13)}`,
+        `since block ${f.firstSale}: ${child} was sold by ${f.buyer.address} to ${f.dealer.address} for 500.0 mUSDC (the buyer paid 500.0 mUSDC, of which 12.5 mUSDC market fee) ${at(16)}`,
       );
     });
 
@@ -550,7 +558,7 @@ describe("certificates of title", function () {
             'license.status must be one of active, released, revoked, surrendered, split (it is "lost")',
             "product must be an object (it is missing)",
             'holders[0] must be an object (it is "nobody")',
-            'steps[2].kind must be one of issued, issued-by, key-committed, released, release-withdrawn, attested, transferred, sold, split, suspended, reinstated, revoked, surrendered (it is "stolen")',
+            'steps[2].kind must be one of issued, issued-by, key-committed, released, release-withdrawn, attested, transferred, sold, split, suspended, reinstated, revoked, surrendered, first-sale-recorded, evidence-drawn, suspension-bounded, arbiter-reinstated, attestation-lapsed (it is "stolen")',
             "steps[3].block must be a whole number, 0 or more (it is -1)",
           ].join("; ") +
           "; and 1 more problem",

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import {
   DEFAULT_LOG_PAGE,
   LedgerError,
+  FIRST_SALE_REGIONS,
   LICENSE_STATUSES,
   type ChainOfTitle,
   type LicenseLedger,
@@ -87,6 +88,9 @@ describe("chain of title: rebuilt from the logs alone", function () {
       "reinstated",
       "revoked",
       "surrendered",
+      "evidence-drawn",
+      "suspension-bounded",
+      "arbiter-reinstated",
     ]);
     const depth = Math.max(
       ...[...last.licenses.keys()].map((id) => expectedLineage(last.licenses, id).length),
@@ -158,6 +162,8 @@ describe("chain of title: rebuilt from the logs alone", function () {
           seats: view.seats,
           validUntil: view.validUntil,
           moves: view.moves,
+          firstSaleRegion: FIRST_SALE_REGIONS[Number(view.firstSaleRegion)],
+          exhausted: view.exhausted,
           status: LICENSE_STATUSES[Number(view.status)],
           suspended: view.suspended,
           attested: view.attested,

@@ -155,7 +155,9 @@ export async function runScenario(
             ? f.market.interface.parseLog(log)
             : null;
       const name = description?.name ?? "";
-      return { name, index: log.index, topic: log.topics[name === "Transfer" ? 3 : 1] };
+      // The license id's topic: third in Transfer, second in EvidenceDrawn, else first.
+      const at = name === "Transfer" ? 3 : name === "EvidenceDrawn" ? 2 : 1;
+      return { name, index: log.index, topic: log.topics[at] };
     });
     return {
       point,
@@ -363,6 +365,14 @@ export async function runScenario(
     held.set(l.id, to);
     step(tx, "LicenseIssued", l, "issued", null, { holder: to, seats, validUntil });
     if (issuer !== undefined) step(tx, "LicenseIssuedBy", l, "issued-by", evidence, { issuer });
+    if (evidence !== null && evidence !== undefined) {
+      // Fresh evidence: its capacity is the first license's seats, all of them used.
+      step(tx, "EvidenceDrawn", l, "evidence-drawn", evidence, {
+        seats,
+        used: seats,
+        capacity: seats,
+      });
+    }
     if (key !== undefined) {
       step(tx, "LicenseKeyCommitted", l, "key-committed", keyCommitment(productId, key), {});
     }
@@ -528,6 +538,12 @@ export async function runScenario(
         const evidence = freshHash("dispute");
         const tx = await txOf((await f.ledgers[by].suspend(x.id, evidence)).receipt);
         step(tx, "LicenseSuspended", x, "suspended", evidence, { by: f[by].address });
+        if (by === "publisher") {
+          // A controller's suspension lapses by itself 30 days on.
+          step(tx, "LicenseSuspensionBounded", x, "suspension-bounded", null, {
+            lapsesAt: BigInt(tx.point.timestamp) + 30n * 86_400n,
+          });
+        }
         x.suspended = true;
         x.arbiterHold = by === "arbiter";
         return;
@@ -540,6 +556,11 @@ export async function runScenario(
         step(tx, "LicenseReinstated", x, "reinstated", reason === ZeroHash ? null : reason, {
           by: f[by].address,
         });
+        if (by === "arbiter") {
+          step(tx, "LicenseArbiterReinstated", x, "arbiter-reinstated", null, {
+            arbiter: f.arbiter.address,
+          });
+        }
         x.suspended = false;
         x.arbiterHold = false;
         return;
@@ -655,6 +676,8 @@ export function expectedTitle(m: Moment, licenseId: bigint, publisher: string) {
           (s) => s.kind === "transferred" && s.licenseId === licenseId,
         ).length,
       ),
+      firstSaleRegion: "unrecorded",
+      exhausted: false,
       status: l.status,
       suspended: l.suspended,
       attested: l.attested,

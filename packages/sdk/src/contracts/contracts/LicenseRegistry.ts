@@ -13,9 +13,9 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
 
 export declare namespace ILicenseRegistry {
       
-    export type LicenseViewStruct = {holder: AddressLike, productId: BigNumberish, seats: BigNumberish, validUntil: BigNumberish, status: BigNumberish, suspended: boolean, attested: boolean, expired: boolean, valid: boolean, transferable: boolean, splittable: boolean, attestationRequired: boolean, moves: BigNumberish}
+    export type LicenseViewStruct = {holder: AddressLike, productId: BigNumberish, seats: BigNumberish, validUntil: BigNumberish, status: BigNumberish, suspended: boolean, attested: boolean, expired: boolean, valid: boolean, transferable: boolean, splittable: boolean, attestationRequired: boolean, moves: BigNumberish, suspensionLapsesAt: BigNumberish, declarationSufficesAt: BigNumberish, firstSaleRegion: BigNumberish, exhausted: boolean}
 
-    export type LicenseViewStructOutput = [holder: string, productId: bigint, seats: bigint, validUntil: bigint, status: bigint, suspended: boolean, attested: boolean, expired: boolean, valid: boolean, transferable: boolean, splittable: boolean, attestationRequired: boolean, moves: bigint] & {holder: string, productId: bigint, seats: bigint, validUntil: bigint, status: bigint, suspended: boolean, attested: boolean, expired: boolean, valid: boolean, transferable: boolean, splittable: boolean, attestationRequired: boolean, moves: bigint }
+    export type LicenseViewStructOutput = [holder: string, productId: bigint, seats: bigint, validUntil: bigint, status: bigint, suspended: boolean, attested: boolean, expired: boolean, valid: boolean, transferable: boolean, splittable: boolean, attestationRequired: boolean, moves: bigint, suspensionLapsesAt: bigint, declarationSufficesAt: bigint, firstSaleRegion: bigint, exhausted: boolean] & {holder: string, productId: bigint, seats: bigint, validUntil: bigint, status: bigint, suspended: boolean, attested: boolean, expired: boolean, valid: boolean, transferable: boolean, splittable: boolean, attestationRequired: boolean, moves: bigint, suspensionLapsesAt: bigint, declarationSufficesAt: bigint, firstSaleRegion: bigint, exhausted: boolean }
   
 
     export type ProductViewStruct = {controller: AddressLike, pendingController: AddressLike, terms: ProductTermsStruct, licensesIssued: BigNumberish, closed: boolean, registeredByOperator: boolean, metadataURI: string}
@@ -30,11 +30,14 @@ export declare namespace ILicenseRegistry {
     }
 
   export interface LicenseRegistryInterface extends Interface {
-    getFunction(nameOrSignature: "ARBITER_ROLE" | "DEFAULT_ADMIN_ROLE" | "MAX_PAUSE_DURATION" | "OPERATOR_ROLE" | "PAUSER_ROLE" | "PAUSE_COOLDOWN" | "PUBLISHER_ROLE" | "acceptDefaultAdminTransfer" | "acceptProductControl" | "approve" | "attestDeactivation" | "balanceOf" | "beginDefaultAdminTransfer" | "cancelDefaultAdminTransfer" | "changeDefaultAdminDelay" | "closeProduct" | "defaultAdmin" | "defaultAdminDelay" | "defaultAdminDelayIncreaseWait" | "getApproved" | "getLicense" | "getProduct" | "getRoleAdmin" | "grantRole" | "hasRole" | "holdingOf" | "isApprovedForAll" | "isValid" | "isValidFor" | "issue" | "issueBatch" | "issueWithEvidence" | "issueWithKey" | "issuerKind" | "licenseOfKey" | "locked" | "name" | "owner" | "ownerOf" | "pause" | "pausedUntil" | "pendingDefaultAdmin" | "pendingDefaultAdminDelay" | "productCount" | "registerProduct" | "registerProductForPublisher" | "reinstate" | "release" | "releaseAndTransfer" | "renounceRole" | "revoke" | "revokeRole" | "rollbackDefaultAdminDelay" | "safeTransferFrom(address,address,uint256)" | "safeTransferFrom(address,address,uint256,bytes)" | "setApprovalForAll" | "setIssuer" | "split" | "supportsInterface" | "surrender" | "suspend" | "symbol" | "tokenURI" | "transferFrom" | "transferProductControl" | "unpause" | "updateProductTerms" | "withdrawRelease"): FunctionFragment;
+    getFunction(nameOrSignature: "ARBITER_ROLE" | "ATTESTATION_PERIOD" | "CONTROLLER_SUSPENSION_PERIOD" | "CONTROL_RECOVERY_DELAY" | "DEFAULT_ADMIN_ROLE" | "MAX_PAUSE_DURATION" | "OPERATOR_ROLE" | "PAUSER_ROLE" | "PAUSE_COOLDOWN" | "PUBLISHER_ROLE" | "acceptDefaultAdminTransfer" | "acceptProductControl" | "approve" | "attestDeactivation" | "balanceOf" | "beginDefaultAdminTransfer" | "cancelDefaultAdminTransfer" | "changeDefaultAdminDelay" | "closeProduct" | "completeProductControlRecovery" | "declareEvidence" | "defaultAdmin" | "defaultAdminDelay" | "defaultAdminDelayIncreaseWait" | "evidenceUse" | "getApproved" | "getLicense" | "getProduct" | "getRoleAdmin" | "grantRole" | "hasRole" | "holdingOf" | "isApprovedForAll" | "isValid" | "isValidFor" | "issue" | "issueBatch" | "issueWithEvidence" | "issueWithFirstSale" | "issueWithKey" | "issuerKind" | "licenseOfKey" | "locked" | "name" | "owner" | "ownerOf" | "pause" | "pausedUntil" | "pendingDefaultAdmin" | "pendingDefaultAdminDelay" | "productCount" | "registerProduct" | "registerProductForPublisher" | "reinstate" | "release" | "releaseAndTransfer" | "renderer" | "renounceRole" | "revoke" | "revokeRole" | "rollbackDefaultAdminDelay" | "safeTransferFrom(address,address,uint256)" | "safeTransferFrom(address,address,uint256,bytes)" | "setApprovalForAll" | "setIssuer" | "split" | "startProductControlRecovery" | "supportsInterface" | "surrender" | "suspend" | "symbol" | "tokenURI" | "transferFrom" | "transferProductControl" | "unpause" | "updateProductTerms" | "withdrawRelease"): FunctionFragment;
 
-    getEvent(nameOrSignatureOrTopic: "Approval" | "ApprovalForAll" | "BatchMetadataUpdate" | "DefaultAdminDelayChangeCanceled" | "DefaultAdminDelayChangeScheduled" | "DefaultAdminTransferCanceled" | "DefaultAdminTransferScheduled" | "IssuerSet" | "LicenseDeactivationAttested" | "LicenseIssued" | "LicenseIssuedBy" | "LicenseKeyCommitted" | "LicenseReinstated" | "LicenseReleaseWithdrawn" | "LicenseReleased" | "LicenseRevoked" | "LicenseSplit" | "LicenseSurrendered" | "LicenseSuspended" | "Locked" | "MetadataUpdate" | "Paused" | "ProductClosedForIssuance" | "ProductControlTransferStarted" | "ProductControlTransferred" | "ProductRegistered" | "ProductTermsUpdated" | "RoleAdminChanged" | "RoleGranted" | "RoleRevoked" | "Transfer" | "Unlocked" | "Unpaused"): EventFragment;
+    getEvent(nameOrSignatureOrTopic: "Approval" | "ApprovalForAll" | "BatchMetadataUpdate" | "DefaultAdminDelayChangeCanceled" | "DefaultAdminDelayChangeScheduled" | "DefaultAdminTransferCanceled" | "DefaultAdminTransferScheduled" | "EvidenceDeclared" | "EvidenceDrawn" | "IssuerSet" | "LicenseArbiterReinstated" | "LicenseAttestationLapsed" | "LicenseDeactivationAttested" | "LicenseFirstSaleRecorded" | "LicenseIssued" | "LicenseIssuedBy" | "LicenseKeyCommitted" | "LicenseReinstated" | "LicenseReleaseWithdrawn" | "LicenseReleased" | "LicenseRevoked" | "LicenseSplit" | "LicenseSurrendered" | "LicenseSuspended" | "LicenseSuspensionBounded" | "Locked" | "MetadataUpdate" | "Paused" | "ProductClosedForIssuance" | "ProductControlRecovered" | "ProductControlRecoveryStarted" | "ProductControlTransferStarted" | "ProductControlTransferred" | "ProductRegistered" | "ProductTermsUpdated" | "RoleAdminChanged" | "RoleGranted" | "RoleRevoked" | "Transfer" | "Unlocked" | "Unpaused"): EventFragment;
 
     encodeFunctionData(functionFragment: 'ARBITER_ROLE', values?: undefined): string;
+encodeFunctionData(functionFragment: 'ATTESTATION_PERIOD', values?: undefined): string;
+encodeFunctionData(functionFragment: 'CONTROLLER_SUSPENSION_PERIOD', values?: undefined): string;
+encodeFunctionData(functionFragment: 'CONTROL_RECOVERY_DELAY', values?: undefined): string;
 encodeFunctionData(functionFragment: 'DEFAULT_ADMIN_ROLE', values?: undefined): string;
 encodeFunctionData(functionFragment: 'MAX_PAUSE_DURATION', values?: undefined): string;
 encodeFunctionData(functionFragment: 'OPERATOR_ROLE', values?: undefined): string;
@@ -50,9 +53,12 @@ encodeFunctionData(functionFragment: 'beginDefaultAdminTransfer', values: [Addre
 encodeFunctionData(functionFragment: 'cancelDefaultAdminTransfer', values?: undefined): string;
 encodeFunctionData(functionFragment: 'changeDefaultAdminDelay', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'closeProduct', values: [BigNumberish]): string;
+encodeFunctionData(functionFragment: 'completeProductControlRecovery', values: [BigNumberish]): string;
+encodeFunctionData(functionFragment: 'declareEvidence', values: [BigNumberish, BytesLike, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'defaultAdmin', values?: undefined): string;
 encodeFunctionData(functionFragment: 'defaultAdminDelay', values?: undefined): string;
 encodeFunctionData(functionFragment: 'defaultAdminDelayIncreaseWait', values?: undefined): string;
+encodeFunctionData(functionFragment: 'evidenceUse', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'getApproved', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'getLicense', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'getProduct', values: [BigNumberish]): string;
@@ -66,6 +72,7 @@ encodeFunctionData(functionFragment: 'isValidFor', values: [BigNumberish, Addres
 encodeFunctionData(functionFragment: 'issue', values: [BigNumberish, AddressLike, BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'issueBatch', values: [BigNumberish, ILicenseRegistry.IssueRequestStruct[]]): string;
 encodeFunctionData(functionFragment: 'issueWithEvidence', values: [BigNumberish, AddressLike, BigNumberish, BigNumberish, BytesLike]): string;
+encodeFunctionData(functionFragment: 'issueWithFirstSale', values: [BigNumberish, BigNumberish, ILicenseRegistry.IssueRequestStruct[]]): string;
 encodeFunctionData(functionFragment: 'issueWithKey', values: [BigNumberish, AddressLike, BigNumberish, BigNumberish, BytesLike, BytesLike]): string;
 encodeFunctionData(functionFragment: 'issuerKind', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'licenseOfKey', values: [BigNumberish, BytesLike]): string;
@@ -83,6 +90,7 @@ encodeFunctionData(functionFragment: 'registerProductForPublisher', values: [Add
 encodeFunctionData(functionFragment: 'reinstate', values: [BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'release', values: [BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'releaseAndTransfer', values: [AddressLike, BigNumberish, BytesLike]): string;
+encodeFunctionData(functionFragment: 'renderer', values?: undefined): string;
 encodeFunctionData(functionFragment: 'renounceRole', values: [BytesLike, AddressLike]): string;
 encodeFunctionData(functionFragment: 'revoke', values: [BigNumberish, BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'revokeRole', values: [BytesLike, AddressLike]): string;
@@ -92,6 +100,7 @@ encodeFunctionData(functionFragment: 'safeTransferFrom(address,address,uint256,b
 encodeFunctionData(functionFragment: 'setApprovalForAll', values: [AddressLike, boolean]): string;
 encodeFunctionData(functionFragment: 'setIssuer', values: [BigNumberish, AddressLike, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'split', values: [BigNumberish, BigNumberish[]]): string;
+encodeFunctionData(functionFragment: 'startProductControlRecovery', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'supportsInterface', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'surrender', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'suspend', values: [BigNumberish, BytesLike]): string;
@@ -104,6 +113,9 @@ encodeFunctionData(functionFragment: 'updateProductTerms', values: [BigNumberish
 encodeFunctionData(functionFragment: 'withdrawRelease', values: [BigNumberish]): string;
 
     decodeFunctionResult(functionFragment: 'ARBITER_ROLE', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'ATTESTATION_PERIOD', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'CONTROLLER_SUSPENSION_PERIOD', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'CONTROL_RECOVERY_DELAY', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'DEFAULT_ADMIN_ROLE', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'MAX_PAUSE_DURATION', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'OPERATOR_ROLE', data: BytesLike): Result;
@@ -119,9 +131,12 @@ decodeFunctionResult(functionFragment: 'beginDefaultAdminTransfer', data: BytesL
 decodeFunctionResult(functionFragment: 'cancelDefaultAdminTransfer', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'changeDefaultAdminDelay', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'closeProduct', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'completeProductControlRecovery', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'declareEvidence', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'defaultAdmin', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'defaultAdminDelay', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'defaultAdminDelayIncreaseWait', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'evidenceUse', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'getApproved', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'getLicense', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'getProduct', data: BytesLike): Result;
@@ -135,6 +150,7 @@ decodeFunctionResult(functionFragment: 'isValidFor', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'issue', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'issueBatch', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'issueWithEvidence', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'issueWithFirstSale', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'issueWithKey', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'issuerKind', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'licenseOfKey', data: BytesLike): Result;
@@ -152,6 +168,7 @@ decodeFunctionResult(functionFragment: 'registerProductForPublisher', data: Byte
 decodeFunctionResult(functionFragment: 'reinstate', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'release', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'releaseAndTransfer', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'renderer', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'renounceRole', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'revoke', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'revokeRole', data: BytesLike): Result;
@@ -161,6 +178,7 @@ decodeFunctionResult(functionFragment: 'safeTransferFrom(address,address,uint256
 decodeFunctionResult(functionFragment: 'setApprovalForAll', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'setIssuer', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'split', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'startProductControlRecovery', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'supportsInterface', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'surrender', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'suspend', data: BytesLike): Result;
@@ -258,6 +276,30 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
 
   
 
+    export namespace EvidenceDeclaredEvent {
+      export type InputTuple = [originEvidence: BytesLike, productId: BigNumberish, declarer: AddressLike, capacity: BigNumberish];
+      export type OutputTuple = [originEvidence: string, productId: bigint, declarer: string, capacity: bigint];
+      export interface OutputObject {originEvidence: string, productId: bigint, declarer: string, capacity: bigint };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
+    export namespace EvidenceDrawnEvent {
+      export type InputTuple = [originEvidence: BytesLike, licenseId: BigNumberish, productId: BigNumberish, seats: BigNumberish, used: BigNumberish, capacity: BigNumberish];
+      export type OutputTuple = [originEvidence: string, licenseId: bigint, productId: bigint, seats: bigint, used: bigint, capacity: bigint];
+      export interface OutputObject {originEvidence: string, licenseId: bigint, productId: bigint, seats: bigint, used: bigint, capacity: bigint };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
     export namespace IssuerSetEvent {
       export type InputTuple = [productId: BigNumberish, issuer: AddressLike, kind: BigNumberish];
       export type OutputTuple = [productId: bigint, issuer: string, kind: bigint];
@@ -270,10 +312,46 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
 
   
 
+    export namespace LicenseArbiterReinstatedEvent {
+      export type InputTuple = [licenseId: BigNumberish, productId: BigNumberish, arbiter: AddressLike];
+      export type OutputTuple = [licenseId: bigint, productId: bigint, arbiter: string];
+      export interface OutputObject {licenseId: bigint, productId: bigint, arbiter: string };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
+    export namespace LicenseAttestationLapsedEvent {
+      export type InputTuple = [licenseId: BigNumberish, productId: BigNumberish, sufficedAt: BigNumberish];
+      export type OutputTuple = [licenseId: bigint, productId: bigint, sufficedAt: bigint];
+      export interface OutputObject {licenseId: bigint, productId: bigint, sufficedAt: bigint };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
     export namespace LicenseDeactivationAttestedEvent {
       export type InputTuple = [licenseId: BigNumberish, attester: AddressLike, evidenceHash: BytesLike];
       export type OutputTuple = [licenseId: bigint, attester: string, evidenceHash: string];
       export interface OutputObject {licenseId: bigint, attester: string, evidenceHash: string };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
+    export namespace LicenseFirstSaleRecordedEvent {
+      export type InputTuple = [licenseId: BigNumberish, productId: BigNumberish, region: BigNumberish];
+      export type OutputTuple = [licenseId: bigint, productId: bigint, region: bigint];
+      export interface OutputObject {licenseId: bigint, productId: bigint, region: bigint };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -402,6 +480,18 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
 
   
 
+    export namespace LicenseSuspensionBoundedEvent {
+      export type InputTuple = [licenseId: BigNumberish, productId: BigNumberish, lapsesAt: BigNumberish];
+      export type OutputTuple = [licenseId: bigint, productId: bigint, lapsesAt: bigint];
+      export interface OutputObject {licenseId: bigint, productId: bigint, lapsesAt: bigint };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
     export namespace LockedEvent {
       export type InputTuple = [tokenId: BigNumberish];
       export type OutputTuple = [tokenId: bigint];
@@ -442,6 +532,30 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
       export type InputTuple = [productId: BigNumberish];
       export type OutputTuple = [productId: bigint];
       export interface OutputObject {productId: bigint };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
+    export namespace ProductControlRecoveredEvent {
+      export type InputTuple = [productId: BigNumberish, previousController: AddressLike, newController: AddressLike];
+      export type OutputTuple = [productId: bigint, previousController: string, newController: string];
+      export interface OutputObject {productId: bigint, previousController: string, newController: string };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
+    export namespace ProductControlRecoveryStartedEvent {
+      export type InputTuple = [productId: BigNumberish, controller: AddressLike, newController: AddressLike, readyAt: BigNumberish];
+      export type OutputTuple = [productId: bigint, controller: string, newController: string, readyAt: bigint];
+      export interface OutputObject {productId: bigint, controller: string, newController: string, readyAt: bigint };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -612,6 +726,30 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
     
 
     
+    ATTESTATION_PERIOD: TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >
+    
+
+    
+    CONTROLLER_SUSPENSION_PERIOD: TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >
+    
+
+    
+    CONTROL_RECOVERY_DELAY: TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >
+    
+
+    
     DEFAULT_ADMIN_ROLE: TypedContractMethod<
       [],
       [string],
@@ -732,6 +870,22 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
     
 
     
+    completeProductControlRecovery: TypedContractMethod<
+      [productId: BigNumberish, ],
+      [void],
+      'nonpayable'
+    >
+    
+
+    
+    declareEvidence: TypedContractMethod<
+      [productId: BigNumberish, originEvidence: BytesLike, capacity: BigNumberish, ],
+      [void],
+      'nonpayable'
+    >
+    
+
+    
     defaultAdmin: TypedContractMethod<
       [],
       [string],
@@ -751,6 +905,14 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
     defaultAdminDelayIncreaseWait: TypedContractMethod<
       [],
       [bigint],
+      'view'
+    >
+    
+
+    
+    evidenceUse: TypedContractMethod<
+      [originEvidence: BytesLike, ],
+      [[bigint, bigint] & {capacity: bigint, used: bigint }],
       'view'
     >
     
@@ -854,6 +1016,14 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
     
     issueWithEvidence: TypedContractMethod<
       [productId: BigNumberish, holder: AddressLike, seats: BigNumberish, validUntil: BigNumberish, originEvidence: BytesLike, ],
+      [bigint],
+      'nonpayable'
+    >
+    
+
+    
+    issueWithFirstSale: TypedContractMethod<
+      [productId: BigNumberish, region: BigNumberish, requests: ILicenseRegistry.IssueRequestStruct[], ],
       [bigint],
       'nonpayable'
     >
@@ -996,6 +1166,14 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
     
 
     
+    renderer: TypedContractMethod<
+      [],
+      [string],
+      'view'
+    >
+    
+
+    
     renounceRole: TypedContractMethod<
       [role: BytesLike, account: AddressLike, ],
       [void],
@@ -1063,6 +1241,14 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
     split: TypedContractMethod<
       [licenseId: BigNumberish, seats: BigNumberish[], ],
       [bigint],
+      'nonpayable'
+    >
+    
+
+    
+    startProductControlRecovery: TypedContractMethod<
+      [productId: BigNumberish, newController: AddressLike, ],
+      [void],
       'nonpayable'
     >
     
@@ -1155,6 +1341,21 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
       [string],
       'view'
     >;
+getFunction(nameOrSignature: 'ATTESTATION_PERIOD'): TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >;
+getFunction(nameOrSignature: 'CONTROLLER_SUSPENSION_PERIOD'): TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >;
+getFunction(nameOrSignature: 'CONTROL_RECOVERY_DELAY'): TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >;
 getFunction(nameOrSignature: 'DEFAULT_ADMIN_ROLE'): TypedContractMethod<
       [],
       [string],
@@ -1230,6 +1431,16 @@ getFunction(nameOrSignature: 'closeProduct'): TypedContractMethod<
       [void],
       'nonpayable'
     >;
+getFunction(nameOrSignature: 'completeProductControlRecovery'): TypedContractMethod<
+      [productId: BigNumberish, ],
+      [void],
+      'nonpayable'
+    >;
+getFunction(nameOrSignature: 'declareEvidence'): TypedContractMethod<
+      [productId: BigNumberish, originEvidence: BytesLike, capacity: BigNumberish, ],
+      [void],
+      'nonpayable'
+    >;
 getFunction(nameOrSignature: 'defaultAdmin'): TypedContractMethod<
       [],
       [string],
@@ -1243,6 +1454,11 @@ getFunction(nameOrSignature: 'defaultAdminDelay'): TypedContractMethod<
 getFunction(nameOrSignature: 'defaultAdminDelayIncreaseWait'): TypedContractMethod<
       [],
       [bigint],
+      'view'
+    >;
+getFunction(nameOrSignature: 'evidenceUse'): TypedContractMethod<
+      [originEvidence: BytesLike, ],
+      [[bigint, bigint] & {capacity: bigint, used: bigint }],
       'view'
     >;
 getFunction(nameOrSignature: 'getApproved'): TypedContractMethod<
@@ -1307,6 +1523,11 @@ getFunction(nameOrSignature: 'issueBatch'): TypedContractMethod<
     >;
 getFunction(nameOrSignature: 'issueWithEvidence'): TypedContractMethod<
       [productId: BigNumberish, holder: AddressLike, seats: BigNumberish, validUntil: BigNumberish, originEvidence: BytesLike, ],
+      [bigint],
+      'nonpayable'
+    >;
+getFunction(nameOrSignature: 'issueWithFirstSale'): TypedContractMethod<
+      [productId: BigNumberish, region: BigNumberish, requests: ILicenseRegistry.IssueRequestStruct[], ],
       [bigint],
       'nonpayable'
     >;
@@ -1395,6 +1616,11 @@ getFunction(nameOrSignature: 'releaseAndTransfer'): TypedContractMethod<
       [void],
       'nonpayable'
     >;
+getFunction(nameOrSignature: 'renderer'): TypedContractMethod<
+      [],
+      [string],
+      'view'
+    >;
 getFunction(nameOrSignature: 'renounceRole'): TypedContractMethod<
       [role: BytesLike, account: AddressLike, ],
       [void],
@@ -1438,6 +1664,11 @@ getFunction(nameOrSignature: 'setIssuer'): TypedContractMethod<
 getFunction(nameOrSignature: 'split'): TypedContractMethod<
       [licenseId: BigNumberish, seats: BigNumberish[], ],
       [bigint],
+      'nonpayable'
+    >;
+getFunction(nameOrSignature: 'startProductControlRecovery'): TypedContractMethod<
+      [productId: BigNumberish, newController: AddressLike, ],
+      [void],
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'supportsInterface'): TypedContractMethod<
@@ -1498,8 +1729,13 @@ getEvent(key: 'DefaultAdminDelayChangeCanceled'): TypedContractEvent<DefaultAdmi
 getEvent(key: 'DefaultAdminDelayChangeScheduled'): TypedContractEvent<DefaultAdminDelayChangeScheduledEvent.InputTuple, DefaultAdminDelayChangeScheduledEvent.OutputTuple, DefaultAdminDelayChangeScheduledEvent.OutputObject>;
 getEvent(key: 'DefaultAdminTransferCanceled'): TypedContractEvent<DefaultAdminTransferCanceledEvent.InputTuple, DefaultAdminTransferCanceledEvent.OutputTuple, DefaultAdminTransferCanceledEvent.OutputObject>;
 getEvent(key: 'DefaultAdminTransferScheduled'): TypedContractEvent<DefaultAdminTransferScheduledEvent.InputTuple, DefaultAdminTransferScheduledEvent.OutputTuple, DefaultAdminTransferScheduledEvent.OutputObject>;
+getEvent(key: 'EvidenceDeclared'): TypedContractEvent<EvidenceDeclaredEvent.InputTuple, EvidenceDeclaredEvent.OutputTuple, EvidenceDeclaredEvent.OutputObject>;
+getEvent(key: 'EvidenceDrawn'): TypedContractEvent<EvidenceDrawnEvent.InputTuple, EvidenceDrawnEvent.OutputTuple, EvidenceDrawnEvent.OutputObject>;
 getEvent(key: 'IssuerSet'): TypedContractEvent<IssuerSetEvent.InputTuple, IssuerSetEvent.OutputTuple, IssuerSetEvent.OutputObject>;
+getEvent(key: 'LicenseArbiterReinstated'): TypedContractEvent<LicenseArbiterReinstatedEvent.InputTuple, LicenseArbiterReinstatedEvent.OutputTuple, LicenseArbiterReinstatedEvent.OutputObject>;
+getEvent(key: 'LicenseAttestationLapsed'): TypedContractEvent<LicenseAttestationLapsedEvent.InputTuple, LicenseAttestationLapsedEvent.OutputTuple, LicenseAttestationLapsedEvent.OutputObject>;
 getEvent(key: 'LicenseDeactivationAttested'): TypedContractEvent<LicenseDeactivationAttestedEvent.InputTuple, LicenseDeactivationAttestedEvent.OutputTuple, LicenseDeactivationAttestedEvent.OutputObject>;
+getEvent(key: 'LicenseFirstSaleRecorded'): TypedContractEvent<LicenseFirstSaleRecordedEvent.InputTuple, LicenseFirstSaleRecordedEvent.OutputTuple, LicenseFirstSaleRecordedEvent.OutputObject>;
 getEvent(key: 'LicenseIssued'): TypedContractEvent<LicenseIssuedEvent.InputTuple, LicenseIssuedEvent.OutputTuple, LicenseIssuedEvent.OutputObject>;
 getEvent(key: 'LicenseIssuedBy'): TypedContractEvent<LicenseIssuedByEvent.InputTuple, LicenseIssuedByEvent.OutputTuple, LicenseIssuedByEvent.OutputObject>;
 getEvent(key: 'LicenseKeyCommitted'): TypedContractEvent<LicenseKeyCommittedEvent.InputTuple, LicenseKeyCommittedEvent.OutputTuple, LicenseKeyCommittedEvent.OutputObject>;
@@ -1510,10 +1746,13 @@ getEvent(key: 'LicenseRevoked'): TypedContractEvent<LicenseRevokedEvent.InputTup
 getEvent(key: 'LicenseSplit'): TypedContractEvent<LicenseSplitEvent.InputTuple, LicenseSplitEvent.OutputTuple, LicenseSplitEvent.OutputObject>;
 getEvent(key: 'LicenseSurrendered'): TypedContractEvent<LicenseSurrenderedEvent.InputTuple, LicenseSurrenderedEvent.OutputTuple, LicenseSurrenderedEvent.OutputObject>;
 getEvent(key: 'LicenseSuspended'): TypedContractEvent<LicenseSuspendedEvent.InputTuple, LicenseSuspendedEvent.OutputTuple, LicenseSuspendedEvent.OutputObject>;
+getEvent(key: 'LicenseSuspensionBounded'): TypedContractEvent<LicenseSuspensionBoundedEvent.InputTuple, LicenseSuspensionBoundedEvent.OutputTuple, LicenseSuspensionBoundedEvent.OutputObject>;
 getEvent(key: 'Locked'): TypedContractEvent<LockedEvent.InputTuple, LockedEvent.OutputTuple, LockedEvent.OutputObject>;
 getEvent(key: 'MetadataUpdate'): TypedContractEvent<MetadataUpdateEvent.InputTuple, MetadataUpdateEvent.OutputTuple, MetadataUpdateEvent.OutputObject>;
 getEvent(key: 'Paused'): TypedContractEvent<PausedEvent.InputTuple, PausedEvent.OutputTuple, PausedEvent.OutputObject>;
 getEvent(key: 'ProductClosedForIssuance'): TypedContractEvent<ProductClosedForIssuanceEvent.InputTuple, ProductClosedForIssuanceEvent.OutputTuple, ProductClosedForIssuanceEvent.OutputObject>;
+getEvent(key: 'ProductControlRecovered'): TypedContractEvent<ProductControlRecoveredEvent.InputTuple, ProductControlRecoveredEvent.OutputTuple, ProductControlRecoveredEvent.OutputObject>;
+getEvent(key: 'ProductControlRecoveryStarted'): TypedContractEvent<ProductControlRecoveryStartedEvent.InputTuple, ProductControlRecoveryStartedEvent.OutputTuple, ProductControlRecoveryStartedEvent.OutputObject>;
 getEvent(key: 'ProductControlTransferStarted'): TypedContractEvent<ProductControlTransferStartedEvent.InputTuple, ProductControlTransferStartedEvent.OutputTuple, ProductControlTransferStartedEvent.OutputObject>;
 getEvent(key: 'ProductControlTransferred'): TypedContractEvent<ProductControlTransferredEvent.InputTuple, ProductControlTransferredEvent.OutputTuple, ProductControlTransferredEvent.OutputObject>;
 getEvent(key: 'ProductRegistered'): TypedContractEvent<ProductRegisteredEvent.InputTuple, ProductRegisteredEvent.OutputTuple, ProductRegisteredEvent.OutputObject>;
@@ -1555,12 +1794,32 @@ getEvent(key: 'Unpaused'): TypedContractEvent<UnpausedEvent.InputTuple, Unpaused
       DefaultAdminTransferScheduled: TypedContractEvent<DefaultAdminTransferScheduledEvent.InputTuple, DefaultAdminTransferScheduledEvent.OutputTuple, DefaultAdminTransferScheduledEvent.OutputObject>;
     
 
+      'EvidenceDeclared(bytes32,uint256,address,uint256)': TypedContractEvent<EvidenceDeclaredEvent.InputTuple, EvidenceDeclaredEvent.OutputTuple, EvidenceDeclaredEvent.OutputObject>;
+      EvidenceDeclared: TypedContractEvent<EvidenceDeclaredEvent.InputTuple, EvidenceDeclaredEvent.OutputTuple, EvidenceDeclaredEvent.OutputObject>;
+    
+
+      'EvidenceDrawn(bytes32,uint256,uint256,uint256,uint256,uint256)': TypedContractEvent<EvidenceDrawnEvent.InputTuple, EvidenceDrawnEvent.OutputTuple, EvidenceDrawnEvent.OutputObject>;
+      EvidenceDrawn: TypedContractEvent<EvidenceDrawnEvent.InputTuple, EvidenceDrawnEvent.OutputTuple, EvidenceDrawnEvent.OutputObject>;
+    
+
       'IssuerSet(uint256,address,uint8)': TypedContractEvent<IssuerSetEvent.InputTuple, IssuerSetEvent.OutputTuple, IssuerSetEvent.OutputObject>;
       IssuerSet: TypedContractEvent<IssuerSetEvent.InputTuple, IssuerSetEvent.OutputTuple, IssuerSetEvent.OutputObject>;
     
 
+      'LicenseArbiterReinstated(uint256,uint256,address)': TypedContractEvent<LicenseArbiterReinstatedEvent.InputTuple, LicenseArbiterReinstatedEvent.OutputTuple, LicenseArbiterReinstatedEvent.OutputObject>;
+      LicenseArbiterReinstated: TypedContractEvent<LicenseArbiterReinstatedEvent.InputTuple, LicenseArbiterReinstatedEvent.OutputTuple, LicenseArbiterReinstatedEvent.OutputObject>;
+    
+
+      'LicenseAttestationLapsed(uint256,uint256,uint256)': TypedContractEvent<LicenseAttestationLapsedEvent.InputTuple, LicenseAttestationLapsedEvent.OutputTuple, LicenseAttestationLapsedEvent.OutputObject>;
+      LicenseAttestationLapsed: TypedContractEvent<LicenseAttestationLapsedEvent.InputTuple, LicenseAttestationLapsedEvent.OutputTuple, LicenseAttestationLapsedEvent.OutputObject>;
+    
+
       'LicenseDeactivationAttested(uint256,address,bytes32)': TypedContractEvent<LicenseDeactivationAttestedEvent.InputTuple, LicenseDeactivationAttestedEvent.OutputTuple, LicenseDeactivationAttestedEvent.OutputObject>;
       LicenseDeactivationAttested: TypedContractEvent<LicenseDeactivationAttestedEvent.InputTuple, LicenseDeactivationAttestedEvent.OutputTuple, LicenseDeactivationAttestedEvent.OutputObject>;
+    
+
+      'LicenseFirstSaleRecorded(uint256,uint256,uint8)': TypedContractEvent<LicenseFirstSaleRecordedEvent.InputTuple, LicenseFirstSaleRecordedEvent.OutputTuple, LicenseFirstSaleRecordedEvent.OutputObject>;
+      LicenseFirstSaleRecorded: TypedContractEvent<LicenseFirstSaleRecordedEvent.InputTuple, LicenseFirstSaleRecordedEvent.OutputTuple, LicenseFirstSaleRecordedEvent.OutputObject>;
     
 
       'LicenseIssued(uint256,uint256,uint256)': TypedContractEvent<LicenseIssuedEvent.InputTuple, LicenseIssuedEvent.OutputTuple, LicenseIssuedEvent.OutputObject>;
@@ -1603,6 +1862,10 @@ getEvent(key: 'Unpaused'): TypedContractEvent<UnpausedEvent.InputTuple, Unpaused
       LicenseSuspended: TypedContractEvent<LicenseSuspendedEvent.InputTuple, LicenseSuspendedEvent.OutputTuple, LicenseSuspendedEvent.OutputObject>;
     
 
+      'LicenseSuspensionBounded(uint256,uint256,uint48)': TypedContractEvent<LicenseSuspensionBoundedEvent.InputTuple, LicenseSuspensionBoundedEvent.OutputTuple, LicenseSuspensionBoundedEvent.OutputObject>;
+      LicenseSuspensionBounded: TypedContractEvent<LicenseSuspensionBoundedEvent.InputTuple, LicenseSuspensionBoundedEvent.OutputTuple, LicenseSuspensionBoundedEvent.OutputObject>;
+    
+
       'Locked(uint256)': TypedContractEvent<LockedEvent.InputTuple, LockedEvent.OutputTuple, LockedEvent.OutputObject>;
       Locked: TypedContractEvent<LockedEvent.InputTuple, LockedEvent.OutputTuple, LockedEvent.OutputObject>;
     
@@ -1617,6 +1880,14 @@ getEvent(key: 'Unpaused'): TypedContractEvent<UnpausedEvent.InputTuple, Unpaused
 
       'ProductClosedForIssuance(uint256)': TypedContractEvent<ProductClosedForIssuanceEvent.InputTuple, ProductClosedForIssuanceEvent.OutputTuple, ProductClosedForIssuanceEvent.OutputObject>;
       ProductClosedForIssuance: TypedContractEvent<ProductClosedForIssuanceEvent.InputTuple, ProductClosedForIssuanceEvent.OutputTuple, ProductClosedForIssuanceEvent.OutputObject>;
+    
+
+      'ProductControlRecovered(uint256,address,address)': TypedContractEvent<ProductControlRecoveredEvent.InputTuple, ProductControlRecoveredEvent.OutputTuple, ProductControlRecoveredEvent.OutputObject>;
+      ProductControlRecovered: TypedContractEvent<ProductControlRecoveredEvent.InputTuple, ProductControlRecoveredEvent.OutputTuple, ProductControlRecoveredEvent.OutputObject>;
+    
+
+      'ProductControlRecoveryStarted(uint256,address,address,uint48)': TypedContractEvent<ProductControlRecoveryStartedEvent.InputTuple, ProductControlRecoveryStartedEvent.OutputTuple, ProductControlRecoveryStartedEvent.OutputObject>;
+      ProductControlRecoveryStarted: TypedContractEvent<ProductControlRecoveryStartedEvent.InputTuple, ProductControlRecoveryStartedEvent.OutputTuple, ProductControlRecoveryStartedEvent.OutputObject>;
     
 
       'ProductControlTransferStarted(uint256,address,address)': TypedContractEvent<ProductControlTransferStartedEvent.InputTuple, ProductControlTransferStartedEvent.OutputTuple, ProductControlTransferStartedEvent.OutputObject>;
