@@ -218,6 +218,8 @@ export interface TrustOptions {
   deploymentsDir?: string;
 }
 
+/** The most licenses one license key is followed to through splits. */
+export const MAX_KEY_DESCENDANTS = 1_000;
 /** Parallel `getLicense` requests when confirming holdings. */
 const HOLDINGS_CONCURRENCY = 8;
 const ERC20_APPROVE = ["function approve(address spender, uint256 value) returns (bool)"];
@@ -681,6 +683,48 @@ export class LicenseLedger {
       this.registry.licenseOfKey(productId, commitment),
     );
     return licenseId === 0n ? undefined : licenseId;
+  }
+
+  /**
+   * The live licenses a license key now stands for: the license it was issued with or, once that
+   * was split, its descendants that have not been split in turn (each with its holder, seats and
+   * state), found by following the `LicenseSplit` events from the logs. An activation server
+   * accepts the key for any of them that is valid for the customer. Done here rather than in the
+   * registry: recording children under the key on chain would cost every split of a keyed
+   * license a new storage slot (22,100 gas) and the registry has no room left for it. Empty when
+   * no license is bound to the key; at most `MAX_KEY_DESCENDANTS` licenses.
+   */
+  async liveLicensesOfKey(
+    productId: bigint,
+    key: { licenseKey: string } | { keyCommitment: string },
+  ): Promise<License[]> {
+    const root = await this.licenseOfKey(productId, key);
+    if (root === undefined) return [];
+    const live: License[] = [];
+    const queue = [root];
+    let seen = 0;
+    while (queue.length > 0) {
+      const licenseId = queue.shift()!;
+      if (++seen > MAX_KEY_DESCENDANTS) {
+        throw new LedgerError(
+          "KeyLineageTooLarge",
+          `the license key of product ${productId} stands for more than ${MAX_KEY_DESCENDANTS} licenses after its splits: look them up by id`,
+          { productId, licenseId: root },
+        );
+      }
+      const license = await this.getLicense(licenseId);
+      if (license.status !== "split") {
+        live.push(license);
+        continue;
+      }
+      const events = await this.history(licenseId);
+      for (const e of events) {
+        if (e.event === "LicenseSplit" && e.licenseId === licenseId) {
+          queue.push(e.args.childId as bigint);
+        }
+      }
+    }
+    return live;
   }
 
   /**

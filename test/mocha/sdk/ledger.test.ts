@@ -161,6 +161,38 @@ describe("LicenseLedger: registry operations", function () {
       expect(await registry.ownerOf(licenseId)).to.equal(buyer.address);
     });
 
+    it("follows a license key through splits to the live licenses it now stands for, with their seats", async function () {
+      const { ledgers, holder, volume } = await loadFixture(sdkFixture);
+      const key = "SPLIT-ME-0001";
+      const { licenseId } = await ledgers.publisher.issue({
+        productId: volume,
+        holder: holder.address,
+        seats: 10,
+        licenseKey: key,
+      });
+      const server = ledgers.stranger;
+      expect(
+        (await server.liveLicensesOfKey(volume, { licenseKey: key })).map((l) => l.licenseId),
+      ).to.deep.equal([licenseId]);
+      const { childIds } = await ledgers.holder.split(licenseId, [4, 6]);
+      const { childIds: grandchildren } = await ledgers.holder.split(childIds[1]!, [2, 4]);
+      // licenseOfKey still names the ended parent; the live ones are its leaves.
+      expect(await server.licenseOfKey(volume, { licenseKey: key })).to.equal(licenseId);
+      const live = await server.liveLicensesOfKey(volume, { licenseKey: key });
+      expect(live.map((l) => [l.licenseId, l.seats, l.holder, l.valid])).to.deep.equal([
+        [childIds[0], 4n, holder.address, true],
+        [grandchildren[0], 2n, holder.address, true],
+        [grandchildren[1], 4n, holder.address, true],
+      ]);
+      expect(
+        live.reduce((sum, l) => sum + l.seats, 0n),
+        "no seat lost",
+      ).to.equal(10n);
+      expect(await server.liveLicensesOfKey(volume, { licenseKey: "NO-SUCH-KEY" })).to.deep.equal(
+        [],
+      );
+    });
+
     it("binds a license key: licenseOfKey finds it from the key, however written, and from the commitment", async function () {
       const { ledgers, registry, holder, volume, attested } = await loadFixture(sdkFixture);
       const key = "W7KQ-92XB-PL4M-0ZZT";
