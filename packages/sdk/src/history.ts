@@ -1,4 +1,4 @@
-import { Interface, ZeroAddress, getAddress, toBeHex, zeroPadValue, type Provider } from "ethers";
+import { Interface, toBeHex, zeroPadValue, type Provider } from "ethers";
 
 import { LicenseMarket__factory, LicenseRegistry__factory } from "./contracts/index.js";
 import { LedgerError, toLedgerError } from "./errors.js";
@@ -315,9 +315,4 @@ function isTransferOf(
 
 function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
-}
-
-/** The address in an indexed address topic. */
-export function topicAddress(topic: string | undefined): string {
-  return getAddress(`0x${(topic ?? ZeroAddress.padEnd(66, "0")).slice(-40)}`);
 }
