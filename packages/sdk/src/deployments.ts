@@ -1,6 +1,12 @@
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import {
+  basename,
+  existsSync,
+  fileURLToPath,
+  join,
+  readFileSync,
+  readdirSync,
+  statSync,
+} from "./node-io.js";
 
 import { isAddress } from "ethers";
 

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile } from "./node-io.js";
 
 import { AbiCoder, keccak256, sha256 } from "ethers";
 
