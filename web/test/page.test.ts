@@ -1,0 +1,307 @@
+/**
+ * `npm run test:web`: the verification page in Chromium against the demo chain on anvil. Each
+ * case drives the built page as a buyer would and reads what it shows; axe-core checks the main
+ * views for WCAG 2.1 A/AA violations in both languages. Screenshots go to web/test-results/.
+ */
+import { strict as assert } from "node:assert";
+import { writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import axe from "axe-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+
+import { DEMO_LICENSE_KEY, startDemoChain, type DemoChain } from "../scripts/demo-chain.js";
+import { ARTIFACTS, launchChromium, servePage } from "./harness.js";
+
+let demo: DemoChain;
+let browser: Browser;
+let server: Server;
+let pageUrl: string;
+
+before(async () => {
+  demo = await startDemoChain();
+  const served = await servePage(demo.rpcUrl, [demo.record]);
+  server = served.server;
+  pageUrl = served.url;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  await demo?.stop();
+});
+
+async function open(
+  query = "",
+  locale = "en-US",
+  bypassCSP = false,
+): Promise<{ page: Page; context: BrowserContext }> {
+  // bypassCSP only for axe, which is injected as an inline script the page's CSP forbids.
+  const context = await browser.newContext({
+    locale,
+    viewport: { width: 1100, height: 900 },
+    bypassCSP,
+  });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  await page.goto(`${pageUrl}${query}`);
+  return { page, context };
+}
+
+/** Waits for a verdict or an error, and returns the checks by id. */
+async function verdict(page: Page): Promise<Record<string, { status: string; text: string }>> {
+  await page.waitForSelector("[data-verdict], [data-error]", { timeout: 60_000 });
+  const checks = await page.$$eval("[data-check]", (items) =>
+    items.map((li) => ({
+      id: li.getAttribute("data-check") ?? "",
+      status: li.getAttribute("data-status") ?? "",
+      text: li.textContent ?? "",
+    })),
+  );
+  return Object.fromEntries(checks.map((c) => [c.id, { status: c.status, text: c.text }]));
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** axe-core in the page: WCAG 2.0/2.1 A and AA rules; returns the violations' ids. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source });
+  const results = await page.evaluate(() =>
+    (window as unknown as { axe: typeof axe }).axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    }),
+  );
+  return results.violations.map(
+    (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+}
+
+async function dropFile(page: Page, name: string, bytes: Uint8Array | string, type: string) {
+  await page.setInputFiles("#file", {
+    name,
+    mimeType: type,
+    buffer: Buffer.from(typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes),
+  });
+}
+
+describe("the verification page", () => {
+  it("looks up a resold license: its checks and its timeline", async () => {
+    const { page, context } = await open();
+    await page.fill("#license-id", demo.licenses.resold.toString());
+    await page.click("#by-id button[type=submit]");
+    const checks = await verdict(page);
+    for (const id of ["official", "exists", "valid", "resales", "chain"]) {
+      assert.equal(checks[id]?.status, "pass", `${id}: ${checks[id]?.text}`);
+    }
+    assert.equal(checks.certificate?.status, "na");
+    assert.match(checks.official!.text, /trust file local-trust\.json/);
+    assert.match(checks.resales!.text, /All 2 change\(s\) of hands/);
+    const kinds = await page.$$eval(".timeline li", (li) =>
+      li.map((x) => x.getAttribute("data-kind")),
+    );
+    assert.deepEqual(kinds.filter((k) => k === "sold").length, 2);
+    assert.ok(kinds.includes("split") && kinds[0] === "issued", kinds.join(","));
+    const timeline = await page.textContent(".timeline");
+    assert.match(timeline ?? "", /1\.2 ETH/);
+    assert.match(timeline ?? "", /declaration relied on: 0x[0-9a-f]{64}/);
+    // the split parent is linked
+    assert.ok(await page.isVisible(`a[href*="license=${demo.licenses.volume}"]`));
+    await shot(page, "resold-license");
+    await context.close();
+  });
+
+  it("finds a license by its key, hashed in the browser", async () => {
+    const { page, context } = await open();
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(r.postData() ?? ""));
+    await page.fill("#product-id", demo.productId.toString());
+    await page.fill("#license-key", DEMO_LICENSE_KEY.toLowerCase());
+    await page.click("#by-key button[type=submit]");
+    await page.waitForSelector("#result-heading");
+    const heading = await page.textContent("#result-heading");
+    assert.match(heading ?? "", /2 live license/);
+    const links = await page.$$eval("#result a", (a) => a.map((x) => x.textContent));
+    assert.deepEqual(links, [`license ${demo.licenses.kept}`, `license ${demo.licenses.resold}`]);
+    assert.ok(
+      requests.every(
+        (body) => !body.toUpperCase().includes("OFFICE-7781") && !body.includes("OFFICE7781"),
+      ),
+      "the key itself never leaves the browser",
+    );
+    await context.close();
+  });
+
+  for (const [name, key, pattern] of [
+    ["revoked", "revoked", /revoked by its publisher/],
+    ["suspended", "suspended", /suspended/],
+    ["expired", "expired", /term ended/],
+  ] as const) {
+    it(`flags a ${name} license`, async () => {
+      const { page, context } = await open(`?license=${demo.licenses[key]}`);
+      const checks = await verdict(page);
+      assert.equal(checks.valid?.status, "fail");
+      assert.match(checks.valid!.text, pattern);
+      assert.equal(await page.getAttribute("[data-verdict]", "data-verdict"), "problems");
+      await shot(page, `${name}-license`);
+      await context.close();
+    });
+  }
+
+  it("says who held a license on a date", async () => {
+    const { page, context } = await open(`?license=${demo.licenses.resold}`);
+    await verdict(page);
+    const day = new Date(demo.dealerHeldAt * 1000).toISOString().slice(0, 10);
+    await page.fill("#held-date", day);
+    await page.click("#held button[type=submit]");
+    const dealer = Object.entries(demo.parties).find(([, n]) => n === "dealer")![0];
+    assert.match((await page.textContent("#held-answer")) ?? "", new RegExp(`held by ${dealer}`));
+    await page.fill("#held-date", "2001-01-01");
+    await page.click("#held button[type=submit]");
+    assert.match((await page.textContent("#held-answer")) ?? "", /did not exist yet/);
+    await context.close();
+  });
+
+  it("verifies a good certificate (JSON and PDF) as genuine, current and final", async () => {
+    for (const [name, bytes, type] of [
+      ["good.json", demo.certificates.goodJson, "application/json"],
+      ["good.pdf", demo.certificates.goodPdf, "application/pdf"],
+    ] as const) {
+      const { page, context } = await open();
+      await dropFile(page, name, bytes, type);
+      const checks = await verdict(page);
+      assert.equal(checks.certificate?.status, "pass", checks.certificate?.text);
+      assert.equal(checks.current?.status, "pass");
+      assert.equal(checks.final?.status, "pass");
+      if (name.endsWith(".pdf")) {
+        assert.match(checks.certificate!.text, /PDF pages are the drawing/);
+        await shot(page, "good-certificate");
+      }
+      await context.close();
+    }
+  });
+
+  it("says a superseded certificate is genuine but no longer current", async () => {
+    const { page, context } = await open();
+    await dropFile(page, "old.json", demo.certificates.superseded, "application/json");
+    const checks = await verdict(page);
+    assert.equal(checks.certificate?.status, "pass");
+    assert.equal(checks.current?.status, "fail");
+    assert.match(checks.current!.text, /Superseded/);
+    await context.close();
+  });
+
+  it("refuses a certificate from a look-alike registry as not official", async () => {
+    const { page, context } = await open();
+    await dropFile(page, "fake.json", demo.certificates.lookAlike, "application/json");
+    const checks = await verdict(page);
+    assert.equal(checks.certificate?.status, "fail");
+    assert.match(checks.certificate!.text, /another registry/);
+    await shot(page, "look-alike-certificate");
+    await context.close();
+  });
+
+  it("refuses a PDF whose pages were redrawn as not genuine", async () => {
+    const { page, context } = await open();
+    await dropFile(page, "redrawn.pdf", demo.certificates.redrawnPdf, "application/pdf");
+    const checks = await verdict(page);
+    assert.equal(checks.certificate?.status, "fail");
+    assert.match(checks.certificate!.text, /its pages do not show the certificate/);
+    await context.close();
+  });
+
+  it("opens a certificate's QR link (?verify=) and checks it against the chain", async () => {
+    const cert = JSON.parse(demo.certificates.goodJson) as {
+      drawnAt: { block: number; blockHash: string };
+    };
+    const link = `web+licenseledger:verify?chain=${demo.chainId}&registry=${demo.record.contracts.LicenseRegistry.address}&license=${demo.licenses.resold}&block=${cert.drawnAt.block}&blockHash=${cert.drawnAt.blockHash}`;
+    const { page, context } = await open(`?verify=${encodeURIComponent(link)}`);
+    const checks = await verdict(page);
+    assert.equal(checks.link?.status, "pass", checks.link?.text);
+    const forged = link.replace(/blockHash=0x[0-9a-f]{4}/, "blockHash=0x0000");
+    await page.goto(`${pageUrl}?verify=${encodeURIComponent(forged)}`);
+    const again = await verdict(page);
+    assert.equal(again.link?.status, "fail");
+    await context.close();
+  });
+
+  it("switches to German and back", async () => {
+    const { page, context } = await open(`?license=${demo.licenses.resold}`);
+    await verdict(page);
+    await page.click("#lang-de");
+    assert.equal(await page.getAttribute("html", "lang"), "de");
+    assert.match((await page.textContent("h1")) ?? "", /Softwarelizenz prüfen/);
+    assert.match((await page.textContent("[data-check=valid]")) ?? "", /bestanden/);
+    await shot(page, "resold-license-de");
+    await page.click("#lang-en");
+    assert.match((await page.textContent("h1")) ?? "", /Verify a software license/);
+    await context.close();
+    const german = await open("", "de-DE");
+    assert.equal(await german.page.getAttribute("html", "lang"), "de");
+    await german.context.close();
+  });
+
+  it("explains an unreachable RPC and an unknown license", async () => {
+    const { page, context } = await open(
+      `?license=1&rpc=${encodeURIComponent("http://127.0.0.1:9")}`,
+    );
+    await page.waitForSelector("[data-error]");
+    assert.equal(await page.getAttribute("[data-error]", "data-error"), "rpc-down");
+    assert.match((await page.textContent("#status")) ?? "", /cannot be reached/);
+    await shot(page, "rpc-down");
+    await page.goto(`${pageUrl}?license=7000000000001`);
+    await page.waitForSelector("[data-error]");
+    assert.equal(await page.getAttribute("[data-error]", "data-error"), "unknown-license");
+    await context.close();
+  });
+
+  describe("accessibility (axe-core, WCAG 2.1 A/AA)", () => {
+    for (const locale of ["en-US", "de-DE"]) {
+      it(`has no violations on the start, verdict and error views (${locale})`, async () => {
+        const views = [
+          ["start", ""],
+          ["verdict", `?license=${demo.licenses.resold}`],
+          ["error", `?license=1&rpc=${encodeURIComponent("http://127.0.0.1:9")}`],
+        ] as const;
+        for (const [view, query] of views) {
+          const { page, context } = await open(query, locale, true);
+          if (view === "start") await page.waitForSelector(".empty");
+          else await page.waitForSelector("[data-verdict], [data-error]", { timeout: 60_000 });
+          const violations = await axeViolations(page);
+          assert.deepEqual(violations, [], `${view} (${locale})`);
+          await context.close();
+        }
+      });
+    }
+  });
+
+  it("fits a phone and leaves a screenshot for the README", async () => {
+    const context = await browser.newContext({
+      locale: "en-US",
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${pageUrl}?license=${demo.licenses.resold}`);
+    await verdict(page);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth > window.innerWidth,
+    );
+    assert.equal(overflow, false, "no horizontal scrolling on a phone");
+    await shot(page, "phone");
+    await context.close();
+    const desktop = await open(`?license=${demo.licenses.resold}`);
+    await verdict(desktop.page);
+    await desktop.page.screenshot({
+      path: join(ARTIFACTS, "verification-page.png"),
+      fullPage: false,
+    });
+    await desktop.context.close();
+    writeFileSync(join(ARTIFACTS, "page-url.txt"), pageUrl);
+  });
+});
