@@ -221,9 +221,12 @@ async function playStory(url: string): Promise<Omit<DemoChain, "stop">> {
   const record = await deploy(provider, operator, await address(platform), "localhost");
   const admin = await connect(operator, record);
   await admin.grantRole("publisher", await address(publisher));
-  const [pub, a, d, b] = await Promise.all(
-    [publisher, companyA, dealer, companyB].map((s) => connect(s, record)),
-  );
+  const [pub, a, d, b] = await Promise.all([
+    connect(publisher, record),
+    connect(companyA, record),
+    connect(dealer, record),
+    connect(companyB, record),
+  ]);
 
   const { productId } = await pub.registerProduct(
     {

@@ -58,7 +58,9 @@ export interface DeploymentRecord {
 }
 
 /** The repository's `deployments/` folder, where the deploy task writes address books. */
-export const DEFAULT_DEPLOYMENTS_DIR = fileURLToPath(new URL("../deployments/", import.meta.url));
+export const DEFAULT_DEPLOYMENTS_DIR = fileURLToPath(
+  new URL(/* @vite-ignore */ "../deployments/", import.meta.url),
+);
 
 export function deploymentPath(network: string, dir: string = DEFAULT_DEPLOYMENTS_DIR): string {
   return join(dir, `${network}.json`);
