@@ -99,11 +99,11 @@ export async function rpc<T>(url: string, method: string, params: unknown[] = []
 }
 
 /** anvil on a free port; resolves once it answers. */
-export async function startAnvil(): Promise<{ url: string; child: ChildProcess }> {
+export async function startAnvil(chainId?: number): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", String(port)], {
-    stdio: "ignore",
-  });
+  const args = ["--host", "127.0.0.1", "--port", String(port)];
+  if (chainId !== undefined) args.push("--chain-id", String(chainId));
+  const child = spawn(anvilBinary(), args, { stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -185,8 +185,11 @@ export function connect(signer: Signer, record: DeploymentRecord): Promise<Licen
   });
 }
 
-/** Starts anvil and plays the demo story on it. */
-export async function startDemoChain(): Promise<DemoChain> {
+/**
+ * Starts anvil and plays the demo story on it. With `verifyPage`, the deployment's address book
+ * publishes that verification page, so the certificates' QR codes link to it.
+ */
+export async function startDemoChain(options: { verifyPage?: string } = {}): Promise<DemoChain> {
   const { url, child } = await startAnvil();
   const stop = async () => {
     if (child.exitCode === null) {
@@ -196,14 +199,14 @@ export async function startDemoChain(): Promise<DemoChain> {
     }
   };
   try {
-    return { ...(await playStory(url)), stop };
+    return { ...(await playStory(url, options.verifyPage)), stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-async function playStory(url: string): Promise<Omit<DemoChain, "stop">> {
+async function playStory(url: string, verifyPage?: string): Promise<Omit<DemoChain, "stop">> {
   const provider = new JsonRpcProvider(url, undefined, { cacheTimeout: -1, pollingInterval: 50 });
   const [operator, publisher, companyA, dealer, companyB, fraudster, platform, companyC, forger] =
     accounts(provider, 9) as [
@@ -219,6 +222,7 @@ async function playStory(url: string): Promise<Omit<DemoChain, "stop">> {
     ];
   const address = async (s: Signer) => s.getAddress();
   const record = await deploy(provider, operator, await address(platform), "localhost");
+  if (verifyPage !== undefined) record.verifyPage = verifyPage;
   const admin = await connect(operator, record);
   await admin.grantRole("publisher", await address(publisher));
   const [pub, a, d, b] = await Promise.all([

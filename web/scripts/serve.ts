@@ -16,7 +16,7 @@ import { createServer } from "vite";
 
 import type { DeploymentRecord } from "@license-ledger/sdk";
 
-import { startDemoChain, type DemoChain } from "./demo-chain.js";
+import { freePort, startDemoChain, type DemoChain } from "./demo-chain.js";
 
 const WEB = fileURLToPath(new URL("../", import.meta.url));
 const ROOT = join(WEB, "..");
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const at = args.indexOf("--network");
   const network = at >= 0 ? args[at + 1] : undefined;
   let stopChain = async () => {};
+  let port: number | undefined;
   if (network !== undefined) {
     const record = JSON.parse(
       readFileSync(join(ROOT, "deployments", `${network}.json`), "utf8"),
@@ -58,7 +59,10 @@ async function main(): Promise<void> {
     console.log(`trusting deployments/${network}.json (chain ${record.chainId}) on ${rpcUrl}`);
   } else {
     console.log("starting anvil and playing the demo story...");
-    const demo = await startDemoChain();
+    // The page's address is fixed first: the demo's address book publishes it, so the QR codes
+    // of the demo's certificates open this page.
+    port = await freePort();
+    const demo = await startDemoChain({ verifyPage: `http://127.0.0.1:${port}/` });
     stopChain = demo.stop;
     writeTrustFile(SERVE_DIR, demo.rpcUrl, [demo.record]);
     const files = writeDemoFiles(demo);
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
     configFile: join(WEB, "vite.config.ts"),
     publicDir: SERVE_DIR,
     logLevel: "warn",
+    ...(port === undefined ? {} : { server: { port, strictPort: true } }),
   });
   await server.listen();
   const url = server.resolvedUrls?.local[0] ?? "http://127.0.0.1:5173/";

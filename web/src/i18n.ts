@@ -186,7 +186,7 @@ const en = {
   trustHeading: "What this verdict trusts",
   trustText:
     "It trusts only address books built into this page (from the @license-ledger/sdk package) and, for a private or demo deployment, the trust file served with this page. An address in a link or a certificate is never trusted by itself. It checks the node's code against the recorded code hash and its history against the registry's own state, but a node that lies consistently about everything is not detected: use an RPC you have reason to trust.",
-  trustNow: (p) => `Trusted deployments for this network: ${p.list}.`,
+  trustNow: (p) => `Deployments this page trusts: ${p.list}.`,
   readIn: (p) => `Read in ${p.s} s at block ${p.block}.`,
 } satisfies Record<string, Message>;
 
@@ -373,7 +373,7 @@ const de: Record<Key, Message> = {
   trustHeading: "Worauf dieses Ergebnis vertraut",
   trustText:
     "Es vertraut nur den in diese Seite eingebauten Adressbüchern (aus dem Paket @license-ledger/sdk) und, für eine private oder Demo-Bereitstellung, der mit dieser Seite ausgelieferten Vertrauensdatei. Eine Adresse in einem Link oder Zertifikat wird nie für sich allein vertraut. Die Seite prüft den Code des Knotens gegen den erfassten Code-Hash und die Historie gegen den Zustand des Registers; ein Knoten, der über alles übereinstimmend lügt, wird aber nicht erkannt: Nutzen Sie eine RPC-Adresse, der Sie vertrauen.",
-  trustNow: (p) => `Vertraute Bereitstellungen für dieses Netzwerk: ${p.list}.`,
+  trustNow: (p) => `Bereitstellungen, denen diese Seite vertraut: ${p.list}.`,
   readIn: (p) => `Gelesen in ${p.s} s bei Block ${p.block}.`,
 };
 

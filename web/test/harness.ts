@@ -75,3 +75,67 @@ export async function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * A JSON-RPC proxy in front of `target` that limits `eth_getLogs` the way public providers do:
+ * "cap" refuses ranges wider than `cap` blocks (Infura's words), "refuse" refuses every request
+ * (Ankr's words), so no page size helps.
+ */
+export async function startLogLimitingProxy(
+  target: string,
+  mode: "cap" | "refuse",
+  cap = 3,
+): Promise<{ url: string; server: Server }> {
+  const limit = (call: { id: unknown; method: string; params?: unknown[] }) => {
+    if (call.method !== "eth_getLogs") return undefined;
+    const filter = (call.params?.[0] ?? {}) as { fromBlock?: string; toBlock?: string };
+    const range = Number(filter.toBlock ?? "0x0") - Number(filter.fromBlock ?? "0x0") + 1;
+    if (mode === "refuse") {
+      return {
+        jsonrpc: "2.0",
+        id: call.id,
+        error: { code: -32600, message: "block range is too wide" },
+      };
+    }
+    if (range > cap) {
+      const message = `range ${range} exceeds limit of ${cap}`;
+      return { jsonrpc: "2.0", id: call.id, error: { code: -32602, message } };
+    }
+    return undefined;
+  };
+  const forward = async (body: unknown) => {
+    const response = await fetch(target, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return response.json() as Promise<unknown>;
+  };
+  const server = createServer((req, res) => {
+    const cors = {
+      "access-control-allow-origin": "*",
+      "access-control-allow-headers": "content-type",
+      "content-type": "application/json",
+    };
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, cors).end();
+      return;
+    }
+    let text = "";
+    req.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    req.on("end", () => {
+      void (async () => {
+        const body = JSON.parse(text) as
+          | { id: unknown; method: string; params?: unknown[] }
+          | { id: unknown; method: string; params?: unknown[] }[];
+        const calls = Array.isArray(body) ? body : [body];
+        const answers = await Promise.all(calls.map((c) => limit(c) ?? forward(c)));
+        res.writeHead(200, cors).end(JSON.stringify(Array.isArray(body) ? answers : answers[0]));
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return { url: `http://127.0.0.1:${address.port}`, server };
+}

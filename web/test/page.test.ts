@@ -12,8 +12,13 @@ import { after, before, describe, it } from "node:test";
 import axe from "axe-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 
-import { DEMO_LICENSE_KEY, startDemoChain, type DemoChain } from "../scripts/demo-chain.js";
-import { ARTIFACTS, launchChromium, servePage } from "./harness.js";
+import {
+  DEMO_LICENSE_KEY,
+  startAnvil,
+  startDemoChain,
+  type DemoChain,
+} from "../scripts/demo-chain.js";
+import { ARTIFACTS, launchChromium, servePage, startLogLimitingProxy } from "./harness.js";
 
 let demo: DemoChain;
 let browser: Browser;
@@ -224,6 +229,10 @@ describe("the verification page", () => {
     const { page, context } = await open(`?verify=${encodeURIComponent(link)}`);
     const checks = await verdict(page);
     assert.equal(checks.link?.status, "pass", checks.link?.text);
+    // The same parameters on the page's own address: what a QR code carries once the address
+    // book publishes this page (`verifyPage`).
+    await page.goto(`${pageUrl}${link.slice(link.indexOf("?"))}`);
+    assert.equal((await verdict(page)).link?.status, "pass");
     const forged = link.replace(/blockHash=0x[0-9a-f]{4}/, "blockHash=0x0000");
     await page.goto(`${pageUrl}?verify=${encodeURIComponent(forged)}`);
     const again = await verdict(page);
@@ -259,6 +268,38 @@ describe("the verification page", () => {
     await page.waitForSelector("[data-error]");
     assert.equal(await page.getAttribute("[data-error]", "data-error"), "unknown-license");
     await context.close();
+  });
+
+  it("says when the RPC serves a network without an official deployment", async () => {
+    const other = await startAnvil(11155111);
+    try {
+      const { page, context } = await open(`?license=1&rpc=${encodeURIComponent(other.url)}`);
+      await page.waitForSelector("[data-error]");
+      assert.equal(await page.getAttribute("[data-error]", "data-error"), "no-official");
+      assert.match((await page.textContent("#status")) ?? "", /chain 11155111/);
+      await context.close();
+    } finally {
+      other.child.kill("SIGTERM");
+    }
+  });
+
+  it("pages around a provider that caps eth_getLogs, and explains one that refuses them", async () => {
+    const capped = await startLogLimitingProxy(demo.rpcUrl, "cap", 3);
+    const refusing = await startLogLimitingProxy(demo.rpcUrl, "refuse");
+    try {
+      const q = (url: string) => `?license=${demo.licenses.resold}&rpc=${encodeURIComponent(url)}`;
+      const { page, context } = await open(q(capped.url));
+      const checks = await verdict(page);
+      assert.equal(checks.chain?.status, "pass", checks.chain?.text);
+      await page.goto(`${pageUrl}${q(refusing.url)}`);
+      await page.waitForSelector("[data-error]", { timeout: 60_000 });
+      assert.equal(await page.getAttribute("[data-error]", "data-error"), "logs-limited");
+      await shot(page, "logs-refused");
+      await context.close();
+    } finally {
+      capped.server.close();
+      refusing.server.close();
+    }
   });
 
   describe("accessibility (axe-core, WCAG 2.1 A/AA)", () => {
