@@ -270,6 +270,30 @@ describe("the verification page", () => {
     await context.close();
   });
 
+  it("links transactions to the explorer the address book names", async () => {
+    const explorer = "https://explorer.example";
+    const served = await servePage(demo.rpcUrl, [{ ...demo.record, explorer }]);
+    try {
+      const context = await browser.newContext({ locale: "en-US" });
+      const page = await context.newPage();
+      await page.goto(`${served.url}?license=${demo.licenses.resold}`);
+      await verdict(page);
+      const links = await page.$$eval(".timeline .tx a", (a) =>
+        a.map((x) => x.getAttribute("href")),
+      );
+      assert.ok(
+        links.length > 0 &&
+          links.every((href) =>
+            /^https:\/\/explorer\.example\/tx\/0x[0-9a-f]{64}$/.test(href ?? ""),
+          ),
+        links.join(" "),
+      );
+      await context.close();
+    } finally {
+      served.server.close();
+    }
+  });
+
   it("says when the RPC serves a network without an official deployment", async () => {
     const other = await startAnvil(11155111);
     try {
