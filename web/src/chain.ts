@@ -43,14 +43,26 @@ const shipped = import.meta.glob<DeploymentRecord>("../../packages/sdk/deploymen
   import: "default",
 });
 
+/** Where each trust anchor came from, for sentences in the visitor's language. */
+const origins = new WeakMap<TrustedDeployment, { kind: "built-in" | "trust-file"; name: string }>();
+
+export function trustOrigin(
+  t: TrustedDeployment,
+): { kind: "built-in" | "trust-file"; name: string } | undefined {
+  return origins.get(t);
+}
+
 /** The address books built into the page. */
 export function builtInTrust(): TrustedDeployment[] {
-  return Object.entries(shipped).map(([path, record]) =>
-    trustFromRecord(
+  return Object.entries(shipped).map(([path, record]) => {
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    const trusted = trustFromRecord(
       record,
-      `the address book ${path.slice(path.lastIndexOf("/") + 1)} built into this page from @license-ledger/sdk`,
-    ),
-  );
+      `the address book ${name} built into this page from @license-ledger/sdk`,
+    );
+    origins.set(trusted, { kind: "built-in", name });
+    return trusted;
+  });
 }
 
 /** What the server of this page provides beside it: `local-trust.json`. */
@@ -73,12 +85,14 @@ export function servedConfig(): Promise<ServedConfig> {
 
 export async function trustAnchors(): Promise<TrustedDeployment[]> {
   const config = await servedConfig();
-  const local = (config.trust ?? []).map((record) =>
-    trustFromRecord(
+  const local = (config.trust ?? []).map((record) => {
+    const trusted = trustFromRecord(
       record,
       `the trust file local-trust.json served with this page (${record.network})`,
-    ),
-  );
+    );
+    origins.set(trusted, { kind: "trust-file", name: record.network });
+    return trusted;
+  });
   return [...builtInTrust(), ...local];
 }
 

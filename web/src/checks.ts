@@ -4,7 +4,7 @@
  */
 import type { CertificateVerdict, TitleStep, TrustedDeployment } from "@license-ledger/sdk/browser";
 
-import type { LicenseReport } from "./chain.js";
+import { trustOrigin, type LicenseReport } from "./chain.js";
 import { formatDate, t, type Key } from "./i18n.js";
 
 export type CheckStatus = "pass" | "fail" | "na";
@@ -31,6 +31,13 @@ export interface CheckInput {
   link?: LinkCheck;
 }
 
+/** Where the trust in a deployment came from, in the visitor's language. */
+function sourceInWords(trusted: TrustedDeployment): string {
+  const origin = trustOrigin(trusted);
+  if (origin === undefined) return trusted.source;
+  return t(origin.kind === "built-in" ? "src_builtIn" : "src_trustFile", { name: origin.name });
+}
+
 const stateName = (status: string): string => t(`s_${status}` as Key);
 
 /** The holder in words: an address (the page names nobody it cannot prove). */
@@ -51,7 +58,7 @@ export function computeChecks(input: CheckInput): Check[] {
             registry: trusted.registry,
             network: trusted.network,
             chain: trusted.chainId.toString(),
-            source: trusted.source,
+            source: sourceInWords(trusted),
             code: t(trusted.registryCodeHash === null ? "c_officialNoCode" : "c_officialCode"),
           }),
         }

@@ -53,6 +53,8 @@ const en = {
   c_official: "Official ledger of this network",
   c_officialPass: (p) =>
     `The registry ${p.registry} is the official License Ledger of ${p.network} (chain ${p.chain}), trusted from ${p.source}; ${p.code}`,
+  src_builtIn: (p) => `the address book ${p.name} built into this page from @license-ledger/sdk`,
+  src_trustFile: (p) => `the trust file local-trust.json served with this page (${p.name})`,
   c_officialCode: "the node serves the code recorded at its deployment.",
   c_officialNoCode: "no code hash is recorded, so its code was not compared.",
   c_officialFail: (p) => `The node does not serve the official deployment: ${p.why}`,
@@ -240,7 +242,10 @@ const de: Record<Key, Message> = {
     `Die Rechtekette wurde am ${p.at} gelesen; der ${p.date} liegt später, der Inhaber dann ist der heutige: ${p.holder}.`,
   c_official: "Offizielles Register dieses Netzwerks",
   c_officialPass: (p) =>
-    `Das Register ${p.registry} ist das offizielle License Ledger von ${p.network} (Chain ${p.chain}), vertraut aus ${p.source}; ${p.code}`,
+    `Das Register ${p.registry} ist das offizielle License Ledger von ${p.network} (Chain ${p.chain}); Vertrauensquelle: ${p.source}; ${p.code}`,
+  src_builtIn: (p) => `das in diese Seite eingebaute Adressbuch ${p.name} aus @license-ledger/sdk`,
+  src_trustFile: (p) =>
+    `die mit dieser Seite ausgelieferte Vertrauensdatei local-trust.json (${p.name})`,
   c_officialCode: "der Knoten liefert den bei der Bereitstellung erfassten Code.",
   c_officialNoCode: "kein Code-Hash erfasst, daher wurde der Code nicht verglichen.",
   c_officialFail: (p) => `Der Knoten liefert nicht die offizielle Bereitstellung: ${p.why}`,

@@ -83,6 +83,7 @@ function switchLang(next: Lang): void {
   localStorage.setItem("ll-lang", next);
   applyStatic();
   render();
+  void renderTrust();
 }
 
 // ------------------------------------------------------------------ look-ups

@@ -247,6 +247,11 @@ describe("the verification page", () => {
     assert.equal(await page.getAttribute("html", "lang"), "de");
     assert.match((await page.textContent("h1")) ?? "", /Softwarelizenz prüfen/);
     assert.match((await page.textContent("[data-check=valid]")) ?? "", /bestanden/);
+    assert.match(
+      (await page.textContent("[data-check=official]")) ?? "",
+      /Vertrauensquelle: die mit dieser Seite ausgelieferte Vertrauensdatei/,
+    );
+    assert.match((await page.textContent("#trust-now")) ?? "", /denen diese Seite vertraut/);
     await shot(page, "resold-license-de");
     await page.click("#lang-en");
     assert.match((await page.textContent("h1")) ?? "", /Verify a software license/);
