@@ -600,14 +600,26 @@ function wire(): void {
   });
   byId("scan").addEventListener("click", () => void toggleScan());
   window.addEventListener("popstate", () => void fromLocation());
+  window.addEventListener("hashchange", () => void fromLocation());
 }
 
-/** What the address bar asks for: `?license=`, `?verify=<link>`, or a link's own parameters. */
-async function fromLocation(): Promise<void> {
+/**
+ * What the address bar asks for: `?license=`, `?verify=<link>`, or a link's own parameters; the
+ * same after `#` instead of `?` (a fragment never reaches the server that hosts the page).
+ */
+function locationParams(): URLSearchParams {
   const q = new URLSearchParams(location.search);
+  for (const [name, value] of new URLSearchParams(location.hash.slice(1))) {
+    if (!q.has(name)) q.set(name, value);
+  }
+  return q;
+}
+
+async function fromLocation(): Promise<void> {
+  const q = locationParams();
   const verify = q.get("verify");
   if (verify !== null) return lookUpLink(verify);
-  if (q.has("blockHash")) return lookUpLink(`${VERIFY_LINK_SCHEME}verify${location.search}`);
+  if (q.has("blockHash")) return lookUpLink(`${VERIFY_LINK_SCHEME}verify?${q.toString()}`);
   const license = q.get("license");
   if (license !== null) {
     byId<HTMLInputElement>("license-id").value = license;
@@ -618,7 +630,7 @@ async function fromLocation(): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  const q = new URLSearchParams(location.search);
+  const q = locationParams();
   const asked = q.get("lang");
   setLang(asked === "de" || asked === "en" ? asked : preferredLang());
   applyStatic();

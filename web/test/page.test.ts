@@ -233,6 +233,9 @@ describe("the verification page", () => {
     // book publishes this page (`verifyPage`).
     await page.goto(`${pageUrl}${link.slice(link.indexOf("?"))}`);
     assert.equal((await verdict(page)).link?.status, "pass");
+    // ...and after `#`, which the host of the page never sees.
+    await page.goto(`${pageUrl}#verify=${encodeURIComponent(link)}`);
+    assert.equal((await verdict(page)).link?.status, "pass");
     const forged = link.replace(/blockHash=0x[0-9a-f]{4}/, "blockHash=0x0000");
     await page.goto(`${pageUrl}?verify=${encodeURIComponent(forged)}`);
     const again = await verdict(page);
