@@ -132,6 +132,8 @@ export interface Connection {
   provider: Provider;
   chainId: bigint;
   trusted: TrustedDeployment;
+  /** Every trusted deployment of this chain (a certificate may name any of them). */
+  anchors: TrustedDeployment[];
   /** Problems with the node's code at the trusted addresses (empty: it serves them). */
   deploymentProblems: string[];
   ledger: LicenseLedger;
@@ -155,7 +157,7 @@ export async function openConnection(rpcUrl: string): Promise<Connection> {
   }
   const deploymentProblems = await guard(() => checkDeployment(provider, trusted));
   const ledger = await guard(() => LicenseLedger.reader(provider, trusted));
-  return { provider, chainId, trusted, deploymentProblems, ledger };
+  return { provider, chainId, trusted, anchors, deploymentProblems, ledger };
 }
 
 export interface LicenseReport {
@@ -183,7 +185,7 @@ export async function licensesOfKey(
 }
 
 export async function verifyFile(c: Connection, bytes: Uint8Array): Promise<CertificateVerdict> {
-  return guard(() => LicenseLedger.verify(c.provider, bytes, { trusted: [c.trusted] }));
+  return guard(() => LicenseLedger.verify(c.provider, bytes, { trusted: c.anchors }));
 }
 
 /** The hash of block `block` on the node, or null when it has none. */

@@ -195,6 +195,8 @@ function handleLinkText(text: string): void {
 
 function render(): void {
   clear(result);
+  // The result is a labelled region only while it has a heading to be labelled by.
+  result.removeAttribute("aria-labelledby");
   result.setAttribute("aria-busy", String(view.kind === "loading"));
   switch (view.kind) {
     case "empty":
@@ -222,6 +224,9 @@ function render(): void {
     case "license":
       renderLicense(view);
       break;
+  }
+  if (result.querySelector("#result-heading") !== null) {
+    result.setAttribute("aria-labelledby", "result-heading");
   }
 }
 
