@@ -210,6 +210,8 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
   RegistryPauseCoolingDown: (a) =>
     `the registry cannot be paused again before ${when(a.availableAt)}`,
   RegistryEtherNotAccepted: (a) => `the registry accepts no ETH (${s(a.value)} wei were sent)`,
+  RegistryNotCommitments: (a) =>
+    `${s(a.caller)} is not the registry's commitments module, the only caller of committed issuance`,
   // ---------------------------------------------------------------- token base
   ERC721NonexistentToken: (a) => `license ${s(a.tokenId)} does not exist`,
   ERC721InsufficientApproval: (a) =>

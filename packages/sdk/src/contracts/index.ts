@@ -3,6 +3,9 @@
 export type * from "./common.js";
 export type { LicenseRegistry } from "./contracts/LicenseRegistry.js";
 export type { LicenseMarket } from "./contracts/LicenseMarket.js";
+export type { LicenseCommitments } from "./contracts/LicenseCommitments.js";
 export type { ILicenseMarket } from "./contracts/interfaces/ILicenseMarket.js";
+export type { ILicenseCommitments } from "./contracts/interfaces/ILicenseCommitments.js";
 export { LicenseRegistry__factory } from "./factories/contracts/LicenseRegistry__factory.js";
 export { LicenseMarket__factory } from "./factories/contracts/LicenseMarket__factory.js";
+export { LicenseCommitments__factory } from "./factories/contracts/LicenseCommitments__factory.js";
