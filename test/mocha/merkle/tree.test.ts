@@ -1,3 +1,7 @@
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
 import { ZeroHash, getAddress, hexlify, randomBytes } from "ethers";
@@ -123,5 +127,29 @@ describe("merkle: our tree equals OpenZeppelin's StandardMerkleTree", function (
     expect(verifyProof(tree.root, leafHash(leaf), ["0x1234"])).to.equal(false);
     // An inner node never passes as a leaf (leaves are hashed twice).
     expect(verifyProof(tree.root, proof[proof.length - 1]!, [])).to.equal(false);
+  });
+});
+
+describe("merkle: the pure modules load in a browser", function () {
+  it("loads no Node module from @license-ledger/sdk/merkle, however deep", function () {
+    const dist = fileURLToPath(new URL("../../../packages/sdk/dist/", import.meta.url));
+    const seen = new Set<string>();
+    const nodeImports: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, "utf8");
+      for (const match of text.matchAll(
+        /^\s*(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gms,
+      )) {
+        const specifier = match[1]!;
+        if (specifier.startsWith(".")) visit(resolve(dirname(file), specifier));
+        else if (specifier.startsWith("node:") || !/^(ethers)(\/|$)/.test(specifier))
+          nodeImports.push(`${file.slice(dist.length)}: ${specifier}`);
+      }
+    };
+    visit(join(dist, "merkle", "index.js"));
+    expect(seen.size).to.be.greaterThan(3);
+    expect(nodeImports).to.deep.equal([]);
   });
 });

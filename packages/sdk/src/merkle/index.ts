@@ -7,3 +7,4 @@
  */
 export * from "./leaf.js";
 export * from "./tree.js";
+export * from "./format.js";

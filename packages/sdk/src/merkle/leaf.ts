@@ -125,11 +125,8 @@ export function fromHex(hex: string, length?: number): Uint8Array {
 }
 
 function writeUint(value: bigint, out: Uint8Array, offset: number): void {
-  let rest = value;
-  for (let i = offset + 31; i >= offset; i--) {
-    out[i] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
+  if (value < 0n || !writeHex(value.toString(16), out, offset, 32))
+    throw new RangeError(`not a uint256: ${value}`);
 }
 
 /** The 224-byte `abi.encode` of a leaf's tuple, written into `out` at `offset`. */
