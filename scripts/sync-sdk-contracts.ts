@@ -21,8 +21,10 @@ export const SDK_BINDINGS = [
   "contracts/LicenseRegistry.ts",
   "contracts/LicenseMarket.ts",
   "contracts/interfaces/ILicenseMarket.ts",
+  "contracts/interfaces/ILicenseCommitments.ts",
   "factories/contracts/LicenseRegistry__factory.ts",
   "factories/contracts/LicenseMarket__factory.ts",
+  "factories/contracts/interfaces/ILicenseCommitments__factory.ts",
 ];
 
 const HEADER =
@@ -33,8 +35,10 @@ const INDEX = `${HEADER}export type * from "./common.js";
 export type { LicenseRegistry } from "./contracts/LicenseRegistry.js";
 export type { LicenseMarket } from "./contracts/LicenseMarket.js";
 export type { ILicenseMarket } from "./contracts/interfaces/ILicenseMarket.js";
+export type { ILicenseCommitments } from "./contracts/interfaces/ILicenseCommitments.js";
 export { LicenseRegistry__factory } from "./factories/contracts/LicenseRegistry__factory.js";
 export { LicenseMarket__factory } from "./factories/contracts/LicenseMarket__factory.js";
+export { ILicenseCommitments__factory } from "./factories/contracts/interfaces/ILicenseCommitments__factory.js";
 `;
 
 /** What each committed file must hold, by its path under the SDK's contracts/. */

@@ -5,6 +5,7 @@
  */
 export * from "./batch.js";
 export * from "./certificate.js";
+export * from "./commitments.js";
 export type * from "./certificate-types.js";
 export * from "./certificate-pdf.js";
 export * from "./deployments.js";
