@@ -814,8 +814,12 @@ export class LicenseLedger {
     };
     const registry = await this.registry.getAddress();
     const market = this.market === undefined ? undefined : await this.market.getAddress();
+    const commitments = await this.commitmentsAddress();
     const own = await this.read(`reading the history of license ${licenseId}`, () =>
-      scanLicense(provider, registry, market, licenseId, range),
+      scanLicense(provider, registry, market, licenseId, {
+        ...range,
+        ...(commitments === undefined ? {} : { commitments }),
+      }),
     );
     const birth = own.events.find(
       (e) => e.event === "LicenseSplit" && e.args.childId === licenseId,
@@ -1213,6 +1217,19 @@ export class LicenseLedger {
         { runId: committed.runId, reserved: committed.firstLicenseId, built: run.firstLicenseId },
       );
     return { ...sent, ...committed };
+  }
+
+  /**
+   * The commitments module's address, or undefined for a registry that predates committed runs
+   * (its code has no `commitments()`): a chain of title then has no commit steps to look for.
+   */
+  private async commitmentsAddress(): Promise<string | undefined> {
+    try {
+      return (await this.commitments()).target.toString();
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === "NoCommitments") return undefined;
+      throw error;
+    }
   }
 
   /** A committed run. */
