@@ -16,7 +16,10 @@ export interface MerkleBuildArgs extends CommonArgs {
   maxRows: number;
 }
 
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const mib = (bytes: number) =>
+  bytes < 1024 * 1024
+    ? `${(bytes / 1024).toFixed(1)} KiB`
+    : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /**
  * `npx hardhat license:merkle-build <csv> --product <id> [--first-id <id>] [--out runs]`: the

@@ -209,7 +209,7 @@ export async function buildRunFromCsv(
           throw new InputFileError("CsvRowRefused", csvPath, line.number, cause.message);
         throw cause;
       }
-      if (onProgress && line.bytesRead >= nextReport) {
+      if (onProgress && line.bytesRead >= nextReport && line.bytesRead < total) {
         onProgress({ phase: "reading", done: line.bytesRead, total, rows: rows.count });
         nextReport = line.bytesRead + (1 << 20);
       }
