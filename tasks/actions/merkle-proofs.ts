@@ -2,6 +2,9 @@ import { ProofIndex, type LeafWithProof } from "@license-ledger/sdk";
 import { fail } from "./common.js";
 import { parseAddress, parseWholeList } from "./format.js";
 
+/** The most leaves one `--holder` names at once. */
+const MAX_HOLDER_LEAVES = 10_000;
+
 /** The leaves a `license:merkle-*` verb acts on: by `--license` ids or by `--holder`. */
 export async function leavesFromIndex(args: {
   index: string | undefined;
@@ -28,8 +31,12 @@ export async function leavesFromIndex(args: {
       }
     } else {
       const holder = parseAddress(args.holder!, "--holder");
-      found.push(...(await index.byHolder(holder, 10_000)));
+      found.push(...(await index.byHolder(holder, MAX_HOLDER_LEAVES + 1)));
       if (found.length === 0) fail(`${holder} holds no leaf of this run`);
+      if (found.length > MAX_HOLDER_LEAVES)
+        fail(
+          `${holder} holds more than ${MAX_HOLDER_LEAVES.toLocaleString("en")} leaves of this run: name them with --license in parts`,
+        );
     }
     return { index, found };
   } catch (error) {
