@@ -101,6 +101,28 @@ const PARTS: Record<string, { gas: number; formula: string }> = {
     gas: TOKEN_FILL_FLOOR,
     formula: "as marketBuyErc20's, with the buyer's nonce word",
   },
+  commit1k: {
+    gas: 3 * SSTORE_NEW_COLD + SSTORE_UPDATE_COLD + SSTORE_UPDATE_COLD + logGas(4, 224),
+    formula:
+      "run record 3 new slots 3x22,100 + run counter 5,000 + product serial counter 5,000 + RunCommitted LOG4+224B 3,292",
+  },
+  commit1M: {
+    gas: 3 * SSTORE_NEW_COLD + SSTORE_UPDATE_COLD + SSTORE_UPDATE_COLD + logGas(4, 224),
+    formula: "as commit1k's: nothing depends on the run's size",
+  },
+  claimDepth10: {
+    gas: SSTORE_NEW_COLD + SSTORE_UPDATE_COLD + logGas(4, 0) + logGas(2, 64) + logGas(4, 32),
+    formula:
+      "issue's storage and logs + LeafClaimed LOG4+32B 2,131 (no computation: the proof's hashing not counted)",
+  },
+  claimDepth20: {
+    gas: SSTORE_NEW_COLD + SSTORE_UPDATE_COLD + logGas(4, 0) + logGas(2, 64) + logGas(4, 32),
+    formula: "as claimDepth10's",
+  },
+  claimBatch16PerClaim: {
+    gas: SSTORE_NEW_COLD + SSTORE_UPDATE_COLD + logGas(4, 0) + logGas(2, 64) + logGas(4, 32),
+    formula: "per claim: claimDepth10's storage and logs; 21,000 and calldata shared by 16",
+  },
   surrender: {
     gas: SSTORE_UPDATE_COLD + logGas(3, 0),
     formula: "license slot 5,000 + LicenseSurrendered LOG3 1,500",

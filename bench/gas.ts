@@ -3,6 +3,7 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 
 import {
   ERC721ARef__factory,
+  LicenseCommitments__factory,
   LicenseMarket__factory,
   LicenseRegistry__factory,
   MockERC20__factory,
@@ -185,6 +186,7 @@ export async function measureGas(ethers: HardhatEthers): Promise<GasResults> {
   record("surrender", await sent(registry.connect(buyer).surrender(id(1))), null);
 
   await measureMarket(ethers, { registry, publisher, holder, buyer, feeRecipient, admin }, record);
+  await measureCommitments(ethers, { registry, publisher, holder, buyer }, record);
   return { operations, references };
 }
 
@@ -288,5 +290,145 @@ async function measureMarket(
         .acceptOffer(offer, offerSignature, ethers.id("bench declaration offer"), 0n),
     ),
     ["the issue's ceiling for an ERC-20 buy", 110_000],
+  );
+}
+
+/** The `ILicenseCommitments` leaf tuple, as OpenZeppelin's `StandardMerkleTree` encodes it. */
+const LEAF_TYPES = ["uint256", "address", "uint256", "uint256", "uint8", "bytes32", "bytes32"];
+
+interface BenchLeaf {
+  licenseId: bigint;
+  holder: string;
+  seats: bigint;
+  validUntil: bigint;
+  region: number;
+  keyCommitment: string;
+  originEvidence: string;
+}
+
+/** The `StandardMerkleTree` leaf hash: keccak256 of keccak256 of the ABI-encoded tuple. */
+function leafHash(ethers: HardhatEthers, leaf: BenchLeaf): string {
+  const encoded = ethers.AbiCoder.defaultAbiCoder().encode(LEAF_TYPES, [
+    leaf.licenseId,
+    leaf.holder,
+    leaf.seats,
+    leaf.validUntil,
+    leaf.region,
+    leaf.keyCommitment,
+    leaf.originEvidence,
+  ]);
+  return ethers.keccak256(ethers.keccak256(encoded));
+}
+
+/** OpenZeppelin's sorted-pair node hash. */
+function nodeHash(ethers: HardhatEthers, a: string, b: string): string {
+  return BigInt(a) < BigInt(b)
+    ? ethers.keccak256(ethers.concat([a, b]))
+    : ethers.keccak256(ethers.concat([b, a]));
+}
+
+/**
+ * A root under which `leaves` (a power of two of them) have proofs of exactly `depth` nodes: their
+ * own subtree, then pseudo-random siblings, as in a full tree of 2^depth leaves whose other
+ * leaves nobody claims. The contract checks proofs of the full tree's length, so the gas is the
+ * full tree's.
+ */
+function deepTree(
+  ethers: HardhatEthers,
+  leaves: BenchLeaf[],
+  depth: number,
+): { root: string; proofs: string[][] } {
+  let level = leaves.map((l) => leafHash(ethers, l));
+  const proofs: string[][] = leaves.map(() => []);
+  let index = leaves.map((_, i) => i);
+  while (level.length > 1) {
+    for (let i = 0; i < leaves.length; i++) proofs[i]!.push(level[index[i]! ^ 1]!);
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(nodeHash(ethers, level[i]!, level[i + 1]!));
+    level = next;
+    index = index.map((j) => j >> 1);
+  }
+  let root = level[0]!;
+  for (let d = proofs[0]!.length; d < depth; d++) {
+    const sibling = ethers.id(`bench sibling ${depth} ${d}`);
+    for (const proof of proofs) proof.push(sibling);
+    root = nodeHash(ethers, root, sibling);
+  }
+  return { root, proofs };
+}
+
+/**
+ * Committed issuance (issue 16): a commit of 1,000 and of 1,000,000 leaves, and claims with
+ * proofs of depth 10 (a run of 1,000) and 20 (a run of 1,000,000), singly and in a batch of 16.
+ * Every leaf is the license `issue` issues (5 seats, perpetual, no key, no evidence, no region)
+ * for a holder that already holds one, so a claim compares with `issue` directly.
+ */
+async function measureCommitments(
+  ethers: HardhatEthers,
+  parties: {
+    registry: Awaited<ReturnType<LicenseRegistry__factory["deploy"]>>;
+    publisher: HardhatEthersSigner;
+    holder: HardhatEthersSigner;
+    buyer: HardhatEthersSigner;
+  },
+  record: (
+    name: string,
+    m: { gas: number; data: string },
+    ref: [string, number] | null,
+    perTx?: number,
+  ) => void,
+): Promise<void> {
+  const { registry, publisher, holder, buyer } = parties;
+  const P = 1n;
+  const commitments = LicenseCommitments__factory.connect(await registry.commitments(), publisher);
+  const issueGas = (await sent(registry.connect(publisher).issue(P, holder.address, 5, 0))).gas;
+  const leafOf = (licenseId: bigint, to: string): BenchLeaf => ({
+    licenseId,
+    holder: to,
+    seats: 5n,
+    validUntil: 0n,
+    region: 0,
+    keyCommitment: ZERO,
+    originEvidence: ZERO,
+  });
+  const leavesHash = ethers.id("bench leaves file");
+  const commitRun = async (
+    leaves: (first: bigint) => BenchLeaf[],
+    count: number,
+    depth: number,
+  ) => {
+    const first = P * 10n ** 12n + (await registry.getProduct(P)).licensesIssued + 1n;
+    const tree = deepTree(ethers, leaves(first), depth);
+    const m = await sent(
+      commitments.commit(P, tree.root, count, "ipfs://bench-run-leaves", leavesHash),
+    );
+    const runId = await commitments.runCount();
+    return { m, runId, tree, first };
+  };
+
+  const single = (first: bigint) => [leafOf(first + 7n, holder.address)];
+  await commitRun(single, 1, 0); // the run counter is in use, as for any publisher after its first
+  const run1k = await commitRun(single, 1_000, 10);
+  record("commit1k", run1k.m, null);
+  const run1m = await commitRun(single, 1_000_000, 20);
+  record("commit1M", run1m.m, null);
+  const asIssue: [string, number] = ["issue of the same license (measured in this run)", issueGas];
+  for (const [name, run] of [
+    ["claimDepth10", run1k],
+    ["claimDepth20", run1m],
+  ] as const) {
+    const leaf = leafOf(run.first + 7n, holder.address);
+    record(name, await sent(commitments.claim(run.runId, leaf, run.tree.proofs[0]!)), asIssue);
+  }
+  const batch = (first: bigint) =>
+    Array.from({ length: 16 }, (_, i) =>
+      leafOf(first + BigInt(i), i % 2 ? buyer.address : holder.address),
+    );
+  const runBatch = await commitRun(batch, 1_000_000, 20);
+  record(
+    "claimBatch16PerClaim",
+    await sent(commitments.claimBatch(runBatch.runId, batch(runBatch.first), runBatch.tree.proofs)),
+    asIssue,
+    16,
   );
 }

@@ -7,8 +7,10 @@ import {ERC721} from "solady/src/tokens/ERC721.sol";
 
 import {IERC4906} from "./interfaces/IERC4906.sol";
 import {IERC5192} from "./interfaces/IERC5192.sol";
+import {ILicenseCommitments} from "./interfaces/ILicenseCommitments.sol";
 import {ILicenseRegistry} from "./interfaces/ILicenseRegistry.sol";
 import {ILicenseRenderer} from "./interfaces/ILicenseRenderer.sol";
+import {LicenseCommitments} from "./LicenseCommitments.sol";
 import {LicenseRenderer} from "./LicenseRenderer.sol";
 import {LicenseRules} from "./libraries/LicenseRules.sol";
 import {FirstSaleRegion, LicenseData, LicenseDataLib, LicenseStatus} from "./types/LicenseData.sol";
@@ -89,6 +91,9 @@ contract LicenseRegistry is
 
     /// @dev Created by the constructor: the metadata lives in its own contract (size limit).
     ILicenseRenderer private immutable _renderer;
+    /// @dev Created by the constructor: committed issuance runs (size limit). The only caller of
+    /// `committedIssuance`.
+    address private immutable _commitments;
 
     Counters private _counters;
     string private _name;
@@ -168,6 +173,7 @@ contract LicenseRegistry is
         _name = name_;
         _symbol = symbol_;
         _renderer = new LicenseRenderer();
+        _commitments = address(new LicenseCommitments());
     }
 
     // ------------------------------------------------------------------ products
@@ -177,8 +183,7 @@ contract LicenseRegistry is
         ProductTerms calldata terms,
         string calldata metadataURI
     ) external onlyRole(PUBLISHER_ROLE) returns (uint256 productId) {
-        productId = _registerProduct(terms, metadataURI, 0);
-        emit ProductRegistered(productId, msg.sender, msg.sender, terms, metadataURI, false);
+        productId = _registerProduct(terms, metadataURI, msg.sender, 0);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -187,12 +192,13 @@ contract LicenseRegistry is
         ProductTerms calldata terms,
         string calldata metadataURI
     ) external onlyRole(OPERATOR_ROLE) returns (uint256 productId) {
-        productId = _registerProduct(terms, metadataURI, ProductRecordLib.REGISTERED_BY_OPERATOR);
-        emit ProductRegistered(productId, msg.sender, publisher, terms, metadataURI, true);
-        if (publisher != address(0)) {
-            _controls[productId].pendingController = publisher;
-            emit ProductControlTransferStarted(productId, msg.sender, publisher);
-        }
+        productId = _registerProduct(
+            terms,
+            metadataURI,
+            publisher,
+            ProductRecordLib.REGISTERED_BY_OPERATOR
+        );
+        if (publisher != address(0)) _offerControl(productId, publisher);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -227,15 +233,13 @@ contract LicenseRegistry is
         uint256 productId,
         address newController
     ) external onlyController(productId) {
-        _controls[productId].pendingController = newController;
-        emit ProductControlTransferStarted(productId, msg.sender, newController);
+        _offerControl(productId, newController);
     }
 
     /// @inheritdoc ILicenseRegistry
     function acceptProductControl(uint256 productId) external {
         ProductRecord product = _existingProduct(productId);
-        ProductControl storage control = _controls[productId];
-        if (control.pendingController != msg.sender) {
+        if (_controls[productId].pendingController != msg.sender) {
             revert ProductNotPendingController(productId, msg.sender);
         }
         address previous = product.controller();
@@ -245,11 +249,8 @@ contract LicenseRegistry is
             hasRole(OPERATOR_ROLE, msg.sender)
                 ? product.withoutFlag(ProductRecordLib.PUBLISHER_CONTROLLED)
                 : product.withFlag(ProductRecordLib.PUBLISHER_CONTROLLED);
-        _products[productId] = product.withController(msg.sender);
-        control.pendingController = address(0);
         // Every issuer the previous controller appointed loses its grant.
-        control.epoch += 1;
-        emit ProductControlTransferred(productId, previous, msg.sender);
+        _handOver(productId, product, previous);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -282,14 +283,10 @@ contract LicenseRegistry is
         // its publisher, meanwhile. (A target the admin stopped trusting, the admin cancels.)
         address previous = _checkRecoverable(productId);
         delete _recoveries[productId];
-        _products[productId] = _products[productId].withController(msg.sender);
-        ProductControl storage control = _controls[productId];
+        emit ProductControlRecovered(productId, previous, msg.sender);
         // An offer the old controller made (perhaps to an accomplice) lapses with its issuers;
         // the new operator invites the publisher again.
-        control.pendingController = address(0);
-        control.epoch += 1;
-        emit ProductControlRecovered(productId, previous, msg.sender);
-        emit ProductControlTransferred(productId, previous, msg.sender);
+        _handOver(productId, _products[productId], previous);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -304,11 +301,11 @@ contract LicenseRegistry is
 
     // ------------------------------------------------------------------ issuance
 
-    // `issue` repeats `_beginIssuance` and writes `_issueOne`'s steps out without the key,
-    // evidence and region it never has: routing it
-    // through the shared private function costs it about 280 gas, more than its margin under
-    // the 1.20x-of-a-plain-mint target (measured in test/mocha/gas/targets.test.ts). A plain
-    // issuance records no region, so it is never exhausted: `!transferable` is `!resellable`.
+    // `issue` repeats `_issueOne`'s steps without the key, evidence and region it never has
+    // (sharing `_mintLicense`): routing it through `_issueOne` costs it about 400 gas, more than
+    // its margin under the 1.20x-of-a-plain-mint target (measured in
+    // test/mocha/gas/targets.test.ts). A plain issuance records no region, so it is never
+    // exhausted: `!transferable` is `!resellable`.
 
     /// @inheritdoc ILicenseRegistry
     function issue(
@@ -317,27 +314,23 @@ contract LicenseRegistry is
         uint256 seats,
         uint256 validUntil
     ) external returns (uint256 licenseId) {
-        (ProductRecord product, IssuerKind delegate, uint256 firstId) = _beginIssuance(
-            productId,
-            1
-        );
-        licenseId = firstId;
-        // The cheapest issuance, written out: no key, no evidence, no region to record.
+        ProductRecord product;
+        IssuerKind delegate;
+        (product, delegate, licenseId) = _beginIssuance(productId, 1, msg.sender);
         if (delegate == IssuerKind.Onboarder) {
             revert LicenseOriginEvidenceMissing(productId, msg.sender);
         }
-        LicenseRules.checkIssue(
-            product.maxSeats(),
-            product.validityPeriod(),
-            seats,
-            validUntil,
-            block.timestamp
-        );
-        LicenseData data = LicenseDataLib.pack(seats, validUntil, product.flags());
-        _mintAndSetExtraDataUnchecked(holder, licenseId, LicenseData.unwrap(data));
-        emit LicenseIssued(licenseId, seats, validUntil);
+        LicenseData data = _mintLicense(product, licenseId, holder, seats, validUntil, 0);
         if (delegate != IssuerKind.None) {
-            emit LicenseIssuedBy(licenseId, productId, msg.sender, bytes32(0));
+            _recordIssuance(
+                delegate,
+                msg.sender,
+                licenseId,
+                seats,
+                0,
+                0,
+                FirstSaleRegion.Unrecorded
+            );
         }
         if (!data.transferable()) emit Locked(licenseId);
     }
@@ -392,13 +385,43 @@ contract LicenseRegistry is
     }
 
     /// @inheritdoc ILicenseRegistry
-    function declareEvidence(uint256 productId, bytes32 originEvidence, uint256 capacity) external {
-        ProductRecord product = _existingProduct(productId);
-        if (msg.sender != product.controller()) {
-            if (_issuerKindOf(productId, msg.sender) == IssuerKind.None) {
-                revert ProductNotIssuer(productId, msg.sender);
-            }
+    /// @dev One function for both steps (the registry is at its size limit). A reservation makes
+    /// the checks of a direct issuance by `committer` at commit; a claim later issues under them
+    /// even if the committer lost its grant or the product was closed meanwhile (the licenses
+    /// were sold at commit; the controller's remedy is revoking leaves). A claim issues through
+    /// the same path as a direct issuance (`_issueOne`). Licenses are never burned, so an
+    /// existing owner means the id was issued; the module issues only ids of its runs, which
+    /// `_beginIssuance` reserved, so nothing else ever mints them.
+    function committedIssuance(
+        address committer,
+        IssuerKind kind,
+        ILicenseCommitments.Leaf calldata leaf
+    ) external returns (uint256 licenseId, IssuerKind committerKind) {
+        if (msg.sender != _commitments) revert RegistryNotCommitments(msg.sender);
+        if (leaf.holder == address(0)) {
+            (, committerKind, licenseId) = _beginIssuance(leaf.licenseId, leaf.seats, committer);
+        } else {
+            _checkNotPaused(_counters.pausedUntil);
+            if (_ownerOf(leaf.licenseId) != address(0)) return (0, IssuerKind.None);
+            licenseId = leaf.licenseId;
+            _issueOne(
+                _products[LicenseIds.productId(licenseId)],
+                kind,
+                committer,
+                licenseId,
+                leaf.holder,
+                leaf.seats,
+                leaf.validUntil,
+                leaf.keyCommitment,
+                leaf.originEvidence,
+                leaf.region
+            );
         }
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    function declareEvidence(uint256 productId, bytes32 originEvidence, uint256 capacity) external {
+        _issuerKind(productId, _existingProduct(productId), msg.sender);
         if (originEvidence == bytes32(0) || capacity == 0 || capacity > type(uint128).max) {
             revert EvidenceDeclarationInvalid(originEvidence, capacity);
         }
@@ -565,14 +588,15 @@ contract LicenseRegistry is
         if (duration == 0 || duration > MAX_PAUSE_DURATION) {
             revert RegistryPauseDurationInvalid(duration, MAX_PAUSE_DURATION);
         }
-        uint48 now_ = Time.timestamp();
         uint48 until = _counters.pausedUntil;
-        if (now_ < until) revert RegistryPaused(until);
-        if (until != 0 && now_ < until + PAUSE_COOLDOWN) {
-            revert RegistryPauseCoolingDown(until + PAUSE_COOLDOWN);
+        _checkNotPaused(until);
+        uint48 availableAt = until + PAUSE_COOLDOWN;
+        if (until != 0 && block.timestamp < availableAt) {
+            revert RegistryPauseCoolingDown(availableAt);
         }
-        _counters.pausedUntil = now_ + duration;
-        emit Paused(msg.sender, now_ + duration);
+        until = Time.timestamp() + duration;
+        _counters.pausedUntil = until;
+        emit Paused(msg.sender, until);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -730,6 +754,11 @@ contract LicenseRegistry is
         return address(_renderer);
     }
 
+    /// @inheritdoc ILicenseRegistry
+    function commitments() external view returns (address) {
+        return _commitments;
+    }
+
     /// @notice ERC-165: ERC-721, its metadata, ERC-4906, ERC-5192 and access control.
     function supportsInterface(
         bytes4 interfaceId
@@ -769,9 +798,28 @@ contract LicenseRegistry is
 
     // ------------------------------------------------------------------ private
 
+    /// @dev Offers control of `productId` to `newController` (0: withdraws the offer).
+    function _offerControl(uint256 productId, address newController) private {
+        _controls[productId].pendingController = newController;
+        emit ProductControlTransferStarted(productId, msg.sender, newController);
+    }
+
+    /// @dev Hands `product` (as it will be stored, but for its controller) over from `previous`
+    /// to the caller: a pending offer lapses and a new control epoch voids every issuer grant.
+    function _handOver(uint256 productId, ProductRecord product, address previous) private {
+        _products[productId] = product.withController(msg.sender);
+        ProductControl storage control = _controls[productId];
+        control.pendingController = address(0);
+        control.epoch += 1;
+        emit ProductControlTransferred(productId, previous, msg.sender);
+    }
+
+    /// @dev Registers a product the caller controls, for `publisher` (the caller itself, or
+    /// the publisher an operator acts for: `extraFlags` has `REGISTERED_BY_OPERATOR`).
     function _registerProduct(
         ProductTerms calldata terms,
         string calldata metadataURI,
+        address publisher,
         uint256 extraFlags
     ) private returns (uint256 productId) {
         _checkTerms(terms, metadataURI);
@@ -780,6 +828,14 @@ contract LicenseRegistry is
         _counters.productCount = uint64(productId);
         _products[productId] = ProductRecordLib.create(msg.sender, terms, extraFlags);
         if (bytes(metadataURI).length != 0) _productURIs[productId] = metadataURI;
+        emit ProductRegistered(
+            productId,
+            msg.sender,
+            publisher,
+            terms,
+            metadataURI,
+            extraFlags != 0
+        );
     }
 
     /// @dev Checks the pause, the product and the caller's right to issue, and reserves `count`
@@ -788,15 +844,13 @@ contract LicenseRegistry is
     /// the first license to issue.
     function _beginIssuance(
         uint256 productId,
-        uint256 count
+        uint256 count,
+        address issuer
     ) private returns (ProductRecord product, IssuerKind delegate, uint256 firstId) {
         _checkNotPaused(_counters.pausedUntil);
         product = _existingProduct(productId);
         if (product.hasFlag(ProductRecordLib.CLOSED)) revert ProductClosed(productId);
-        if (msg.sender != product.controller()) {
-            delegate = _issuerKindOf(productId, msg.sender);
-            if (delegate == IssuerKind.None) revert ProductNotIssuer(productId, msg.sender);
-        }
+        delegate = _issuerKind(productId, product, issuer);
         firstId = _reserveSerials(productId, product, count);
     }
 
@@ -830,10 +884,11 @@ contract LicenseRegistry is
     ) private returns (uint256 licenseId) {
         ProductRecord product;
         IssuerKind delegate;
-        (product, delegate, licenseId) = _beginIssuance(productId, 1);
+        (product, delegate, licenseId) = _beginIssuance(productId, 1, msg.sender);
         _issueOne(
             product,
             delegate,
+            msg.sender,
             licenseId,
             holder,
             seats,
@@ -852,12 +907,17 @@ contract LicenseRegistry is
         if (requests.length == 0) revert LicenseBatchEmpty();
         ProductRecord product;
         IssuerKind delegate;
-        (product, delegate, firstLicenseId) = _beginIssuance(productId, requests.length);
+        (product, delegate, firstLicenseId) = _beginIssuance(
+            productId,
+            requests.length,
+            msg.sender
+        );
         for (uint256 i; i < requests.length; ++i) {
             IssueRequest calldata r = requests[i];
             _issueOne(
                 product,
                 delegate,
+                msg.sender,
                 firstLicenseId + i,
                 r.holder,
                 r.seats,
@@ -872,6 +932,7 @@ contract LicenseRegistry is
     function _issueOne(
         ProductRecord product,
         IssuerKind delegate,
+        address issuer,
         uint256 licenseId,
         address holder,
         uint256 seats,
@@ -881,8 +942,49 @@ contract LicenseRegistry is
         FirstSaleRegion region
     ) private {
         if (delegate == IssuerKind.Onboarder && originEvidence == bytes32(0)) {
-            revert LicenseOriginEvidenceMissing(LicenseIds.productId(licenseId), msg.sender);
+            revert LicenseOriginEvidenceMissing(LicenseIds.productId(licenseId), issuer);
         }
+        // The region and the keyed mark are fixed here with the terms, in the same slot.
+        LicenseData data = _mintLicense(
+            product,
+            licenseId,
+            holder,
+            seats,
+            validUntil,
+            LicenseDataLib.regionBits(region, keyCommitment != bytes32(0))
+        );
+        // The controller's plain issuance records nothing more.
+        // One test, without branches: any of the four set (`issue`'s common case pays least).
+        if (
+            uint256(delegate) |
+                uint256(keyCommitment) |
+                uint256(originEvidence) |
+                uint256(region) !=
+            0
+        ) {
+            _recordIssuance(
+                delegate,
+                issuer,
+                licenseId,
+                seats,
+                keyCommitment,
+                originEvidence,
+                region
+            );
+        }
+        if (!data.resellable()) emit Locked(licenseId);
+    }
+
+    /// @dev Checks `seats` and `validUntil` against `product`'s terms, mints `licenseId` to
+    /// `holder` with them, the product's term bits and `extraBits`, and emits `LicenseIssued`.
+    function _mintLicense(
+        ProductRecord product,
+        uint256 licenseId,
+        address holder,
+        uint256 seats,
+        uint256 validUntil,
+        uint256 extraBits
+    ) private returns (LicenseData data) {
         LicenseRules.checkIssue(
             product.maxSeats(),
             product.validityPeriod(),
@@ -890,28 +992,16 @@ contract LicenseRegistry is
             validUntil,
             block.timestamp
         );
-        // The region and the keyed mark are fixed here with the terms, in the same slot.
-        LicenseData data = LicenseDataLib.pack(
-            seats,
-            validUntil,
-            product.flags() | LicenseDataLib.regionBits(region, keyCommitment != bytes32(0))
-        );
+        data = LicenseDataLib.pack(seats, validUntil, product.flags() | extraBits);
         _mintAndSetExtraDataUnchecked(holder, licenseId, LicenseData.unwrap(data));
         emit LicenseIssued(licenseId, seats, validUntil);
-        // The controller's plain issuance records nothing more.
-        if (
-            delegate != IssuerKind.None ||
-            keyCommitment != bytes32(0) ||
-            originEvidence != bytes32(0) ||
-            region != FirstSaleRegion.Unrecorded
-        ) _recordIssuance(delegate, licenseId, seats, keyCommitment, originEvidence, region);
-        if (!data.resellable()) emit Locked(licenseId);
     }
 
     /// @dev What an issuance records beyond the license itself: who issued it on what evidence
     /// (drawn from the evidence's capacity), its key commitment, its first-sale region.
     function _recordIssuance(
         IssuerKind delegate,
+        address issuer,
         uint256 licenseId,
         uint256 seats,
         bytes32 keyCommitment,
@@ -920,7 +1010,7 @@ contract LicenseRegistry is
     ) private {
         uint256 productId = LicenseIds.productId(licenseId);
         if (delegate != IssuerKind.None || originEvidence != bytes32(0)) {
-            emit LicenseIssuedBy(licenseId, productId, msg.sender, originEvidence);
+            emit LicenseIssuedBy(licenseId, productId, issuer, originEvidence);
         }
         if (keyCommitment != bytes32(0)) {
             bytes32 productKey = _productKey(productId, keyCommitment);
@@ -1053,6 +1143,18 @@ contract LicenseRegistry is
         if (hasRole(ARBITER_ROLE, msg.sender)) return true;
         if (msg.sender != _products[productId].controller()) {
             revert ProductNotControllerOrArbiter(productId, msg.sender);
+        }
+    }
+
+    /// @dev How `account` issues `product` (`None`: it is the controller); reverts if it may not.
+    function _issuerKind(
+        uint256 productId,
+        ProductRecord product,
+        address account
+    ) private view returns (IssuerKind delegate) {
+        if (account != product.controller()) {
+            delegate = _issuerKindOf(productId, account);
+            if (delegate == IssuerKind.None) revert ProductNotIssuer(productId, account);
         }
     }
 

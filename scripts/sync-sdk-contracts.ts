@@ -1,6 +1,6 @@
 /**
  * Copies the contract bindings the SDK package needs (TypeChain's ethers-v6 types and factories
- * for the registry and the market, which import nothing but ethers) from `typechain-types/` into
+ * for the registry, the market and the commitments module, which import nothing but ethers) from `typechain-types/` into
  * `packages/sdk/src/contracts/`, where they are committed: the package builds and runs without
  * Hardhat. `--check` changes nothing and exits 1 when the committed copy differs from the build
  * (the test suite runs it, so a contract change without a sync fails).
@@ -20,11 +20,13 @@ export const SDK_BINDINGS = [
   "common.ts",
   "contracts/LicenseRegistry.ts",
   "contracts/LicenseMarket.ts",
+  "contracts/LicenseCommitments.ts",
   "contracts/interfaces/ILicenseMarket.ts",
   "contracts/interfaces/ILicenseCommitments.ts",
   "factories/contracts/LicenseRegistry__factory.ts",
   "factories/contracts/LicenseMarket__factory.ts",
   "factories/contracts/interfaces/ILicenseCommitments__factory.ts",
+  "factories/contracts/LicenseCommitments__factory.ts",
 ];
 
 const HEADER =
@@ -34,11 +36,13 @@ const HEADER =
 const INDEX = `${HEADER}export type * from "./common.js";
 export type { LicenseRegistry } from "./contracts/LicenseRegistry.js";
 export type { LicenseMarket } from "./contracts/LicenseMarket.js";
+export type { LicenseCommitments } from "./contracts/LicenseCommitments.js";
 export type { ILicenseMarket } from "./contracts/interfaces/ILicenseMarket.js";
 export type { ILicenseCommitments } from "./contracts/interfaces/ILicenseCommitments.js";
 export { LicenseRegistry__factory } from "./factories/contracts/LicenseRegistry__factory.js";
 export { LicenseMarket__factory } from "./factories/contracts/LicenseMarket__factory.js";
 export { ILicenseCommitments__factory } from "./factories/contracts/interfaces/ILicenseCommitments__factory.js";
+export { LicenseCommitments__factory } from "./factories/contracts/LicenseCommitments__factory.js";
 `;
 
 /** What each committed file must hold, by its path under the SDK's contracts/. */

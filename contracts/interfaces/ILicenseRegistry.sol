@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IssuerKind, ProductTerms} from "../types/Product.sol";
 import {FirstSaleRegion, LicenseStatus} from "../types/LicenseData.sol";
+import {ILicenseCommitments} from "./ILicenseCommitments.sol";
 import {ILicenseRegistryErrors} from "./ILicenseRegistryErrors.sol";
 
 /// @title ILicenseRegistry
@@ -393,6 +394,24 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
         IssueRequest[] calldata requests
     ) external returns (uint256 firstLicenseId);
 
+    /// @notice Committed issuance (see `ILicenseCommitments`), called by `commitments()` only,
+    /// in two modes.
+    /// Reservation, at commit, when `leaf.holder` is zero: checks that `committer` may issue
+    /// product `leaf.licenseId` now (not paused, product open, controller or issuer) and reserves
+    /// `leaf.seats` serials for the run (`kind` is ignored).
+    /// Claim, otherwise, once the module checked the leaf's proof: issues the reserved
+    /// `leaf.licenseId` to `leaf.holder` exactly as a direct issuance by `committer` of kind
+    /// `kind` would (`LicenseIssuedBy` names `committer`); not while paused.
+    /// @return licenseId Reservation: the run's first id (the run takes `leaf.seats` consecutive
+    /// ids). Claim: `leaf.licenseId`, or 0 (and nothing done) if that license already exists.
+    /// @return committerKind Reservation: how `committer` issues (`None`: it is the controller),
+    /// fixed for the run. Claim: `None`.
+    function committedIssuance(
+        address committer,
+        IssuerKind kind,
+        ILicenseCommitments.Leaf calldata leaf
+    ) external returns (uint256 licenseId, IssuerKind committerKind);
+
     /// @notice Declares, before its first use, how many seats the first-sale evidence hashed as
     /// `originEvidence` covers (an invoice for 100 seats: 100). Every license issued on it, by
     /// any issuer of any product, draws its seats from that capacity, and one beyond it is
@@ -522,4 +541,8 @@ interface ILicenseRegistry is ILicenseRegistryErrors {
     /// @notice The contract that renders `tokenURI` (an `ILicenseRenderer` the registry created
     /// in its constructor, serving only this registry).
     function renderer() external view returns (address);
+
+    /// @notice The committed-issuance module (an `ILicenseCommitments` the registry created in
+    /// its constructor, serving only this registry): verifiers find it from the registry alone.
+    function commitments() external view returns (address);
 }

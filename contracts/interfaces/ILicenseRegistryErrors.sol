@@ -145,4 +145,7 @@ interface ILicenseRegistryErrors is IERC721Errors {
     error RegistryPauseCoolingDown(uint48 availableAt);
     /// @notice The registry holds no ether; `value` wei were sent with a token call.
     error RegistryEtherNotAccepted(uint256 value);
+    /// @notice `caller` is not the registry's commitments module (`commitments()`), the only
+    /// caller of the committed-issuance hooks.
+    error RegistryNotCommitments(address caller);
 }

@@ -5,6 +5,8 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {ERC721} from "solady/src/tokens/ERC721.sol";
 
+import {ILicenseCommitments} from "../../../contracts/interfaces/ILicenseCommitments.sol";
+import {ILicenseCommitmentsErrors} from "../../../contracts/interfaces/ILicenseCommitmentsErrors.sol";
 import {ILicenseRegistry} from "../../../contracts/interfaces/ILicenseRegistry.sol";
 import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
 import {LicenseRegistry} from "../../../contracts/LicenseRegistry.sol";
@@ -12,6 +14,7 @@ import {LicenseIds} from "../../../contracts/types/LicenseIds.sol";
 import {FirstSaleRegion} from "../../../contracts/types/LicenseData.sol";
 import {IssuerKind} from "../../../contracts/types/Product.sol";
 import {Test} from "../utils/Test.sol";
+import {MerkleTrees} from "../utils/MerkleTrees.sol";
 import {HandlerText} from "./HandlerText.sol";
 
 /// @notice What the handler expects of one license, kept apart from the chain.
@@ -111,6 +114,7 @@ contract RegistryHandler is Test {
     uint48 private constant ATTESTATION_PERIOD = 14 days;
 
     LicenseRegistry public immutable registry;
+    ILicenseCommitments public immutable commitments;
     HandlerText private immutable _text;
     address public immutable admin;
     address public immutable pauser;
@@ -141,6 +145,22 @@ contract RegistryHandler is Test {
     uint256[] private _splitParents;
     mapping(uint256 parent => uint256[]) private _children;
 
+    /// @dev Committed runs (issue 16): each run's product, committer, kind and leaves, and which
+    /// leaves were claimed.
+    struct CommittedRun {
+        uint256 runId;
+        uint256 productIndex;
+        address committer;
+        IssuerKind kind;
+        uint256 leafCount;
+    }
+    CommittedRun[] private _runs;
+    mapping(uint256 runIndex => mapping(uint256 leaf => ILicenseCommitments.Leaf)) private _leaves;
+    mapping(uint256 runIndex => bytes32[]) private _leafHashes;
+    mapping(uint256 licenseId => bool) private _claimed;
+    /// @notice Serials reserved by runs whose leaves are not claimed (yet): no license has them.
+    uint256 private _unclaimedLeaves;
+
     uint48 private _pausedUntil;
     /// @dev The region the issuance in progress records (0 but in `issueWithFirstSale`).
     uint8 private _pendingRegion;
@@ -157,6 +177,7 @@ contract RegistryHandler is Test {
         HandlerText text_
     ) {
         registry = registry_;
+        commitments = ILicenseCommitments(registry_.commitments());
         _text = text_;
         _actors = actors_;
         admin = actors_[0];
@@ -305,6 +326,159 @@ contract RegistryHandler is Test {
         } catch (bytes memory err) {
             _failed("issueWithFirstSale", pid, caller, expected, err);
         }
+    }
+
+    // ================================================================ committed issuance
+
+    /// @notice Commits a run of 1 to 4 leaves for the next serials of a product, built as the
+    /// direct issuances are (so some leaves break a rule and are refused at claim).
+    function commitRun(
+        uint256 productSeed,
+        uint256 callerSeed,
+        uint256 countSeed,
+        uint256 seed
+    ) external {
+        (uint256 pi, uint256 pid) = _pickProduct(productSeed);
+        address caller = _issuingCaller(callerSeed, pi);
+        uint256 count = bound(countSeed, 1, 4);
+        bytes memory expected = _expectCommit(pi, pid, caller);
+        uint256 first = pi == NO_PRODUCT ? 0 : LicenseIds.licenseId(pid, _products[pi].serials + 1);
+        uint256 runIndex = _runs.length;
+        bytes32 root = _buildLeaves(runIndex, pi, first, count, seed);
+        attempted["commitRun"] += 1;
+        vm.prank(caller);
+        try commitments.commit(pid, root, count, "", bytes32(0)) returns (
+            uint256 runId,
+            uint256 firstId
+        ) {
+            _succeeded("commitRun", pid, caller, expected);
+            if (pi == NO_PRODUCT) return;
+            if (firstId != first)
+                _violate(Violation.Outcome, "commit: run off the serials", firstId, caller);
+            ExpectedProduct storage p = _products[pi];
+            IssuerKind kind = caller == p.controller ? IssuerKind.None : _grants[pi][caller];
+            if (caller != p.controller && kind == IssuerKind.None) {
+                _violate(Violation.UnauthorisedIssuance, "commitRun", firstId, caller);
+            }
+            _runs.push(CommittedRun(runId, pi, caller, kind, count));
+            p.serials += count;
+            _unclaimedLeaves += count;
+        } catch (bytes memory err) {
+            delete _leafHashes[runIndex];
+            _failed("commitRun", pid, caller, expected, err);
+        }
+    }
+
+    /// @notice Claims a leaf of a committed run, by anybody: the license goes to the leaf's
+    /// holder, under the rules of a direct issuance by the committer as it was at commit.
+    function claimLeaf(uint256 runSeed, uint256 leafSeed, uint256 callerSeed) external {
+        if (_runs.length == 0) return;
+        uint256 runIndex = runSeed % _runs.length;
+        CommittedRun storage run = _runs[runIndex];
+        uint256 index = leafSeed % run.leafCount;
+        ILicenseCommitments.Leaf memory leaf = _leaves[runIndex][index];
+        address caller = _actor(callerSeed);
+        ILicenseRegistry.IssueRequest[] memory reqs = new ILicenseRegistry.IssueRequest[](1);
+        reqs[0] = ILicenseRegistry.IssueRequest(
+            leaf.holder,
+            leaf.seats,
+            leaf.validUntil,
+            leaf.keyCommitment,
+            leaf.originEvidence
+        );
+        bytes memory expected;
+        if (block.timestamp < _pausedUntil) {
+            expected = _paused();
+        } else if (_claimed[leaf.licenseId]) {
+            expected = abi.encodeWithSelector(
+                ILicenseCommitmentsErrors.CommitmentLeafAlreadyClaimed.selector,
+                run.runId,
+                leaf.licenseId
+            );
+        } else {
+            expected = _expectRequest(
+                run.productIndex,
+                _products[run.productIndex].id,
+                run.committer,
+                run.kind,
+                reqs,
+                0,
+                leaf.licenseId
+            );
+        }
+        attempted["claimLeaf"] += 1;
+        vm.prank(caller);
+        try commitments.claim(run.runId, leaf, MerkleTrees.proof(_leafHashes[runIndex], index)) {
+            _succeeded("claimLeaf", leaf.licenseId, caller, expected);
+            _claimed[leaf.licenseId] = true;
+            _unclaimedLeaves -= 1;
+            _pendingRegion = uint8(leaf.region);
+            _recordLicense("claimLeaf", run.productIndex, leaf.licenseId, reqs[0], run.committer);
+            _pendingRegion = 0;
+            if (registry.ownerOf(leaf.licenseId) != leaf.holder) {
+                _violate(Violation.Outcome, "claim: not the leaf's holder", leaf.licenseId, caller);
+            }
+        } catch (bytes memory err) {
+            _failed("claimLeaf", leaf.licenseId, caller, expected, err);
+        }
+    }
+
+    /// @dev The leaves of run `runIndex` (built as direct issuances' requests are), and its root.
+    function _buildLeaves(
+        uint256 runIndex,
+        uint256 pi,
+        uint256 first,
+        uint256 count,
+        uint256 seed
+    ) private returns (bytes32) {
+        bytes32[] storage hashes = _leafHashes[runIndex];
+        for (uint256 i; i < count; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            bytes32 key = _oneIn(r >> 96, 3) ? _key(r >> 100) : bytes32(0);
+            ILicenseRegistry.IssueRequest memory q = _request(
+                pi,
+                r,
+                r >> 32,
+                r >> 64,
+                key,
+                r >> 128
+            );
+            ILicenseCommitments.Leaf memory leaf = ILicenseCommitments.Leaf({
+                licenseId: first + i,
+                holder: q.holder,
+                seats: q.seats,
+                validUntil: q.validUntil,
+                region: FirstSaleRegion((r >> 160) % 4),
+                keyCommitment: q.keyCommitment,
+                originEvidence: q.originEvidence
+            });
+            _leaves[runIndex][i] = leaf;
+            hashes.push(MerkleTrees.leafHash(leaf));
+        }
+        return MerkleTrees.root(hashes);
+    }
+
+    function _expectCommit(
+        uint256 pi,
+        uint256 pid,
+        address caller
+    ) private view returns (bytes memory) {
+        if (block.timestamp < _pausedUntil) return _paused();
+        if (pi == NO_PRODUCT) return _err(ILicenseRegistryErrors.ProductDoesNotExist.selector, pid);
+        ExpectedProduct storage p = _products[pi];
+        if (caller != p.controller && _grants[pi][caller] == IssuerKind.None) {
+            return
+                abi.encodeWithSelector(
+                    ILicenseRegistryErrors.ProductNotIssuer.selector,
+                    pid,
+                    caller
+                );
+        }
+        return "";
+    }
+
+    function unclaimedLeaves() external view returns (uint256) {
+        return _unclaimedLeaves;
     }
 
     function declareEvidence(
@@ -1223,30 +1397,39 @@ contract RegistryHandler is Test {
                 caller
             );
         }
-        for (uint256 i; i < reqs.length; ++i) {
-            uint256 id = firstId + i;
-            ExpectedLicense storage lic = _ledger[id];
-            lic.productIndex = pi;
-            lic.holder = reqs[i].holder;
-            lic.seats = uint32(reqs[i].seats);
-            lic.validUntil = uint48(reqs[i].validUntil);
-            lic.root = id;
-            _ids.push(id);
-            _roots.push(id);
-            _rootSeats[id] = reqs[i].seats;
-            _balances[reqs[i].holder] += 1;
-            if (reqs[i].keyCommitment != bytes32(0)) _keys[pi][reqs[i].keyCommitment] = id;
-            _disputes[id].region = _pendingRegion;
-            bytes32 evidence = reqs[i].originEvidence;
-            if (evidence != bytes32(0)) {
-                if (_evidenceCapacity[evidence] == 0) _evidenceCapacity[evidence] = reqs[i].seats;
-                _evidenceUsed[evidence] += reqs[i].seats;
-                if (_evidenceUsed[evidence] > _evidenceCapacity[evidence]) {
-                    _violate(Violation.EvidenceOverdrawn, op, id, caller);
-                }
+        for (uint256 i; i < reqs.length; ++i) _recordLicense(op, pi, firstId + i, reqs[i], caller);
+        p.serials += reqs.length;
+    }
+
+    /// @dev The ledger's record of a license just issued (directly or by a claim).
+    function _recordLicense(
+        string memory op,
+        uint256 pi,
+        uint256 id,
+        ILicenseRegistry.IssueRequest memory req,
+        address caller
+    ) private {
+        ExpectedLicense storage lic = _ledger[id];
+        if (lic.holder != address(0)) _violate(Violation.Outcome, "id issued twice", id, caller);
+        lic.productIndex = pi;
+        lic.holder = req.holder;
+        lic.seats = uint32(req.seats);
+        lic.validUntil = uint48(req.validUntil);
+        lic.root = id;
+        _ids.push(id);
+        _roots.push(id);
+        _rootSeats[id] = req.seats;
+        _balances[req.holder] += 1;
+        if (req.keyCommitment != bytes32(0)) _keys[pi][req.keyCommitment] = id;
+        _disputes[id].region = _pendingRegion;
+        bytes32 evidence = req.originEvidence;
+        if (evidence != bytes32(0)) {
+            if (_evidenceCapacity[evidence] == 0) _evidenceCapacity[evidence] = req.seats;
+            _evidenceUsed[evidence] += req.seats;
+            if (_evidenceUsed[evidence] > _evidenceCapacity[evidence]) {
+                _violate(Violation.EvidenceOverdrawn, op, id, caller);
             }
         }
-        p.serials += reqs.length;
     }
 
     function _afterSplit(

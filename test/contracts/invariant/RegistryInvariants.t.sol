@@ -50,6 +50,10 @@ contract RegistryInvariants is Test {
             for (uint256 h = 7; h <= 9; ++h) handler.issue(p, 1, h, 13, 1_296_001);
         }
         assertEq(handler.licenseCount(), 15, "initial licenses issued");
+        // And one committed run of four leaves by the first product's controller, so claims
+        // have leaves from the first call on (issue 16).
+        handler.commitRun(0, 1, 4, 7);
+        assertEq(handler.unclaimedLeaves(), 4, "initial run committed");
         assertEq(
             handler.violations(Violation.Outcome),
             0,
@@ -64,6 +68,18 @@ contract RegistryInvariants is Test {
     }
 
     // ================================================================ invariants
+
+    /// @notice Direct issuance, splits and claims of committed leaves never share an id: a run
+    /// reserves its serials at commit (the handler also flags any id recorded twice).
+    function invariant_idsAreUniqueAcrossDirectAndCommittedIssuance() public view {
+        uint256 count = handler.licenseCount();
+        for (uint256 i; i < count; ++i) {
+            uint256 id = handler.licenseAt(i);
+            for (uint256 j = i + 1; j < count; ++j) {
+                assertTrue(handler.licenseAt(j) != id, "a license id issued twice");
+            }
+        }
+    }
 
     /// @notice Every license's move count (what market orders bind to) equals the moves the
     /// ledger saw, and `getLicense` reports the same.
@@ -110,7 +126,12 @@ contract RegistryInvariants is Test {
             );
             serials += product.serials;
         }
-        assertEq(serials, count, "every serial used is a license in the ledger");
+        // A committed run reserves its serials at commit; its leaves become licenses at claim.
+        assertEq(
+            serials,
+            count + handler.unclaimedLeaves(),
+            "every serial used is a license in the ledger or an unclaimed leaf"
+        );
     }
 
     /// @notice `balanceOf` of every actor equals the ledger's count, and they add up to all

@@ -11,6 +11,14 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
     export type ProductTermsStructOutput = [validityDays: bigint, maxSeatsPerLicense: bigint, transferable: boolean, splittable: boolean, attestationRequired: boolean] & {validityDays: bigint, maxSeatsPerLicense: bigint, transferable: boolean, splittable: boolean, attestationRequired: boolean }
   
 
+export declare namespace ILicenseCommitments {
+      
+    export type LeafStruct = {licenseId: BigNumberish, holder: AddressLike, seats: BigNumberish, validUntil: BigNumberish, region: BigNumberish, keyCommitment: BytesLike, originEvidence: BytesLike}
+
+    export type LeafStructOutput = [licenseId: bigint, holder: string, seats: bigint, validUntil: bigint, region: bigint, keyCommitment: string, originEvidence: string] & {licenseId: bigint, holder: string, seats: bigint, validUntil: bigint, region: bigint, keyCommitment: string, originEvidence: string }
+  
+    }
+
 export declare namespace ILicenseRegistry {
       
     export type LicenseViewStruct = {holder: AddressLike, productId: BigNumberish, seats: BigNumberish, validUntil: BigNumberish, status: BigNumberish, suspended: boolean, attested: boolean, expired: boolean, valid: boolean, transferable: boolean, splittable: boolean, attestationRequired: boolean, moves: BigNumberish, suspensionLapsesAt: BigNumberish, declarationSufficesAt: BigNumberish, firstSaleRegion: BigNumberish, exhausted: boolean}
@@ -30,7 +38,7 @@ export declare namespace ILicenseRegistry {
     }
 
   export interface LicenseRegistryInterface extends Interface {
-    getFunction(nameOrSignature: "ARBITER_ROLE" | "ATTESTATION_PERIOD" | "CONTROLLER_SUSPENSION_PERIOD" | "CONTROL_RECOVERY_DELAY" | "DEFAULT_ADMIN_ROLE" | "MAX_PAUSE_DURATION" | "OPERATOR_ROLE" | "PAUSER_ROLE" | "PAUSE_COOLDOWN" | "PUBLISHER_ROLE" | "acceptDefaultAdminTransfer" | "acceptProductControl" | "approve" | "attestDeactivation" | "balanceOf" | "beginDefaultAdminTransfer" | "cancelDefaultAdminTransfer" | "changeDefaultAdminDelay" | "closeProduct" | "completeProductControlRecovery" | "declareEvidence" | "defaultAdmin" | "defaultAdminDelay" | "defaultAdminDelayIncreaseWait" | "evidenceUse" | "getApproved" | "getLicense" | "getProduct" | "getRoleAdmin" | "grantRole" | "hasRole" | "holdingOf" | "isApprovedForAll" | "isValid" | "isValidFor" | "issue" | "issueBatch" | "issueWithEvidence" | "issueWithFirstSale" | "issueWithKey" | "issuerKind" | "licenseOfKey" | "locked" | "name" | "owner" | "ownerOf" | "pause" | "pausedUntil" | "pendingDefaultAdmin" | "pendingDefaultAdminDelay" | "productCount" | "registerProduct" | "registerProductForPublisher" | "reinstate" | "release" | "releaseAndTransfer" | "renderer" | "renounceRole" | "revoke" | "revokeRole" | "rollbackDefaultAdminDelay" | "safeTransferFrom(address,address,uint256)" | "safeTransferFrom(address,address,uint256,bytes)" | "setApprovalForAll" | "setIssuer" | "split" | "startProductControlRecovery" | "supportsInterface" | "surrender" | "suspend" | "symbol" | "tokenURI" | "transferFrom" | "transferProductControl" | "unpause" | "updateProductTerms" | "withdrawRelease"): FunctionFragment;
+    getFunction(nameOrSignature: "ARBITER_ROLE" | "ATTESTATION_PERIOD" | "CONTROLLER_SUSPENSION_PERIOD" | "CONTROL_RECOVERY_DELAY" | "DEFAULT_ADMIN_ROLE" | "MAX_PAUSE_DURATION" | "OPERATOR_ROLE" | "PAUSER_ROLE" | "PAUSE_COOLDOWN" | "PUBLISHER_ROLE" | "acceptDefaultAdminTransfer" | "acceptProductControl" | "approve" | "attestDeactivation" | "balanceOf" | "beginDefaultAdminTransfer" | "cancelDefaultAdminTransfer" | "changeDefaultAdminDelay" | "closeProduct" | "commitments" | "committedIssuance" | "completeProductControlRecovery" | "declareEvidence" | "defaultAdmin" | "defaultAdminDelay" | "defaultAdminDelayIncreaseWait" | "evidenceUse" | "getApproved" | "getLicense" | "getProduct" | "getRoleAdmin" | "grantRole" | "hasRole" | "holdingOf" | "isApprovedForAll" | "isValid" | "isValidFor" | "issue" | "issueBatch" | "issueWithEvidence" | "issueWithFirstSale" | "issueWithKey" | "issuerKind" | "licenseOfKey" | "locked" | "name" | "owner" | "ownerOf" | "pause" | "pausedUntil" | "pendingDefaultAdmin" | "pendingDefaultAdminDelay" | "productCount" | "registerProduct" | "registerProductForPublisher" | "reinstate" | "release" | "releaseAndTransfer" | "renderer" | "renounceRole" | "revoke" | "revokeRole" | "rollbackDefaultAdminDelay" | "safeTransferFrom(address,address,uint256)" | "safeTransferFrom(address,address,uint256,bytes)" | "setApprovalForAll" | "setIssuer" | "split" | "startProductControlRecovery" | "supportsInterface" | "surrender" | "suspend" | "symbol" | "tokenURI" | "transferFrom" | "transferProductControl" | "unpause" | "updateProductTerms" | "withdrawRelease"): FunctionFragment;
 
     getEvent(nameOrSignatureOrTopic: "Approval" | "ApprovalForAll" | "BatchMetadataUpdate" | "DefaultAdminDelayChangeCanceled" | "DefaultAdminDelayChangeScheduled" | "DefaultAdminTransferCanceled" | "DefaultAdminTransferScheduled" | "EvidenceDeclared" | "EvidenceDrawn" | "IssuerSet" | "LicenseArbiterReinstated" | "LicenseAttestationLapsed" | "LicenseDeactivationAttested" | "LicenseFirstSaleRecorded" | "LicenseIssued" | "LicenseIssuedBy" | "LicenseKeyCommitted" | "LicenseReinstated" | "LicenseReleaseWithdrawn" | "LicenseReleased" | "LicenseRevoked" | "LicenseSplit" | "LicenseSurrendered" | "LicenseSuspended" | "LicenseSuspensionBounded" | "Locked" | "MetadataUpdate" | "Paused" | "ProductClosedForIssuance" | "ProductControlRecovered" | "ProductControlRecoveryStarted" | "ProductControlTransferStarted" | "ProductControlTransferred" | "ProductRegistered" | "ProductTermsUpdated" | "RoleAdminChanged" | "RoleGranted" | "RoleRevoked" | "Transfer" | "Unlocked" | "Unpaused"): EventFragment;
 
@@ -53,6 +61,8 @@ encodeFunctionData(functionFragment: 'beginDefaultAdminTransfer', values: [Addre
 encodeFunctionData(functionFragment: 'cancelDefaultAdminTransfer', values?: undefined): string;
 encodeFunctionData(functionFragment: 'changeDefaultAdminDelay', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'closeProduct', values: [BigNumberish]): string;
+encodeFunctionData(functionFragment: 'commitments', values?: undefined): string;
+encodeFunctionData(functionFragment: 'committedIssuance', values: [AddressLike, BigNumberish, ILicenseCommitments.LeafStruct]): string;
 encodeFunctionData(functionFragment: 'completeProductControlRecovery', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'declareEvidence', values: [BigNumberish, BytesLike, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'defaultAdmin', values?: undefined): string;
@@ -131,6 +141,8 @@ decodeFunctionResult(functionFragment: 'beginDefaultAdminTransfer', data: BytesL
 decodeFunctionResult(functionFragment: 'cancelDefaultAdminTransfer', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'changeDefaultAdminDelay', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'closeProduct', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'commitments', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'committedIssuance', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'completeProductControlRecovery', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'declareEvidence', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'defaultAdmin', data: BytesLike): Result;
@@ -870,6 +882,22 @@ decodeFunctionResult(functionFragment: 'withdrawRelease', data: BytesLike): Resu
     
 
     
+    commitments: TypedContractMethod<
+      [],
+      [string],
+      'view'
+    >
+    
+
+    
+    committedIssuance: TypedContractMethod<
+      [committer: AddressLike, kind: BigNumberish, leaf: ILicenseCommitments.LeafStruct, ],
+      [[bigint, bigint] & {licenseId: bigint, committerKind: bigint }],
+      'nonpayable'
+    >
+    
+
+    
     completeProductControlRecovery: TypedContractMethod<
       [productId: BigNumberish, ],
       [void],
@@ -1429,6 +1457,16 @@ getFunction(nameOrSignature: 'changeDefaultAdminDelay'): TypedContractMethod<
 getFunction(nameOrSignature: 'closeProduct'): TypedContractMethod<
       [productId: BigNumberish, ],
       [void],
+      'nonpayable'
+    >;
+getFunction(nameOrSignature: 'commitments'): TypedContractMethod<
+      [],
+      [string],
+      'view'
+    >;
+getFunction(nameOrSignature: 'committedIssuance'): TypedContractMethod<
+      [committer: AddressLike, kind: BigNumberish, leaf: ILicenseCommitments.LeafStruct, ],
+      [[bigint, bigint] & {licenseId: bigint, committerKind: bigint }],
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'completeProductControlRecovery'): TypedContractMethod<
