@@ -25,6 +25,7 @@ export const SDK_BINDINGS = [
   "contracts/interfaces/ILicenseCommitments.ts",
   "factories/contracts/LicenseRegistry__factory.ts",
   "factories/contracts/LicenseMarket__factory.ts",
+  "factories/contracts/interfaces/ILicenseCommitments__factory.ts",
   "factories/contracts/LicenseCommitments__factory.ts",
 ];
 
@@ -40,6 +41,7 @@ export type { ILicenseMarket } from "./contracts/interfaces/ILicenseMarket.js";
 export type { ILicenseCommitments } from "./contracts/interfaces/ILicenseCommitments.js";
 export { LicenseRegistry__factory } from "./factories/contracts/LicenseRegistry__factory.js";
 export { LicenseMarket__factory } from "./factories/contracts/LicenseMarket__factory.js";
+export { ILicenseCommitments__factory } from "./factories/contracts/interfaces/ILicenseCommitments__factory.js";
 export { LicenseCommitments__factory } from "./factories/contracts/LicenseCommitments__factory.js";
 `;
 

@@ -502,6 +502,112 @@ export const heldByTask = ledgerTask(
   .setAction(() => import("./actions/held-by.js"))
   .build();
 
+// ------------------------------------------------------------------ committed issuance runs
+
+const RUN = optional("run", "The run's id (license:merkle-commit prints it)");
+const PROOF_INDEX = optional(
+  "index",
+  "The run's proof index (<name>.proofs.bin from license:merkle-build)",
+);
+const LEAF_IDS = optional("license", "License ids of the run, comma-separated");
+const LEAF_HOLDER = optional("holder", "Every leaf of this holder, instead of --license");
+
+export const merkleBuildTask = ledgerTask(
+  "merkle-build",
+  "Builds a committed run's Merkle tree, leaves file and proof index from a CSV (streamed, with a progress bar)",
+)
+  .addPositionalArgument({
+    name: "csv",
+    description:
+      "The CSV: holder,seats[,validUntil,region,licenseKey|keyCommitment,originEvidence]",
+  })
+  .addOption(optional("product", "The product whose licenses the run issues"))
+  .addOption(
+    optional(
+      "firstId",
+      "The run's first license id (default: the product's next one, read from the chain)",
+    ),
+  )
+  .addOption({
+    name: "out",
+    description: "Folder for the leaves file and the proof index",
+    type: ArgumentType.STRING,
+    defaultValue: "runs",
+  })
+  .addOption(optional("name", "Base name of the outputs (default: run-<first id>)"))
+  .addOption({
+    name: "maxRows",
+    description: "Most rows accepted",
+    type: ArgumentType.INT,
+    defaultValue: 2_000_000,
+  })
+  .setAction(() => import("./actions/merkle-build.js"))
+  .build();
+
+export const merkleCommitTask = ledgerTask(
+  "merkle-commit",
+  "Commits a run (its leaves file checked, its root and SHA-256 recorded) in one transaction",
+)
+  .addPositionalArgument({
+    name: "leaves",
+    description: "The run's leaves file (<name>.leaves.jsonl)",
+  })
+  .addOption(optional("uri", "Where the leaves file is published (https://..., ipfs://...)"))
+  .setAction(() => import("./actions/merkle-commit.js"))
+  .build();
+
+export const merkleClaimTask = ledgerTask(
+  "merkle-claim",
+  "Claims committed licenses for their holders (one, or many in batches), by license id or by holder",
+)
+  .addOption(RUN)
+  .addOption(PROOF_INDEX)
+  .addOption(LEAF_IDS)
+  .addOption(LEAF_HOLDER)
+  .addOption({
+    name: "perTransaction",
+    description: "Leaves per claimBatch transaction",
+    type: ArgumentType.INT,
+    defaultValue: 50,
+  })
+  .setAction(() => import("./actions/merkle-claim.js"))
+  .build();
+
+export const merkleCheckTask = ledgerTask(
+  "merkle-check",
+  "Says whether committed leaves are claimable, claimed, revoked or invalid (no transaction)",
+)
+  .addOption(RUN)
+  .addOption(PROOF_INDEX)
+  .addOption(LEAF_IDS)
+  .addOption(LEAF_HOLDER)
+  .setAction(() => import("./actions/merkle-check.js"))
+  .build();
+
+export const merkleRevokeTask = ledgerTask(
+  "merkle-revoke",
+  "Revokes an unclaimed leaf of a run (the product's controller), with a reason and evidence",
+)
+  .addPositionalArgument(LICENSE)
+  .addOption(RUN)
+  .addOption(
+    optional("reason", "refund, fraud, court-order, publisher-error, or a code from 1 to 65535"),
+  )
+  .addOption(EVIDENCE)
+  .addOption(EVIDENCE_HASH)
+  .setAction(() => import("./actions/merkle-revoke.js"))
+  .build();
+
+export const merkleProofTask = ledgerTask(
+  "merkle-proof",
+  "Prints a leaf and its proof from a run's proof index, offline, to hand to its holder",
+)
+  .addOption(PROOF_INDEX)
+  .addOption(LEAF_IDS)
+  .addOption(LEAF_HOLDER)
+  .setAction(() => import("./actions/merkle-proof.js"))
+  .build();
+
 /** Every `license:*` task, for hardhat.config.ts. */
 export const ledgerTasks = [
   deployTask,
@@ -531,4 +637,10 @@ export const ledgerTasks = [
   certificateTask,
   verifyTask,
   heldByTask,
+  merkleBuildTask,
+  merkleCommitTask,
+  merkleClaimTask,
+  merkleCheckTask,
+  merkleRevokeTask,
+  merkleProofTask,
 ];

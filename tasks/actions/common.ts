@@ -263,3 +263,12 @@ export async function openReader(
 ): Promise<ReaderSession> {
   return open(hre, args, false);
 }
+
+/** A run id option (`--run`), required. */
+export function runOption(value: string | undefined): bigint {
+  if (value === undefined)
+    fail("--run is missing: the run's id (license:merkle-commit printed it)");
+  if (!/^\s*[1-9][0-9]*\s*$/.test(value))
+    fail(`--run must be a run id (1, 2, ...), got '${value}'`);
+  return BigInt(value.trim());
+}

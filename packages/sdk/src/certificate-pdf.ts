@@ -218,6 +218,15 @@ export function describeCertificateStep(
       text = `the publisher did not attest in time${at === undefined ? "" : `: the declaration sufficed from ${formatUtc(BigInt(at))}`}`;
       break;
     }
+    case "committed": {
+      const first = get("firstLicenseId");
+      const count = get("leafCount");
+      text = `committed in run ${get("runId") ?? "?"} by ${get("committer") ?? "?"} (root ${step.basis ?? "?"}; leaves file ${get("leavesURI") ?? "?"}, SHA-256 ${get("leavesHash") ?? "?"}${first === undefined || count === undefined || !/^[0-9]{1,78}$/.test(first + count) ? "" : `; licenses ${first} to ${BigInt(first) + BigInt(count) - 1n}`})`;
+      break;
+    }
+    case "claimed":
+      text = `its leaf of run ${get("runId") ?? "?"} claimed for ${get("holder") ?? "?"} by ${get("claimer") ?? "?"}`;
+      break;
     default:
       text = String(step.kind);
   }

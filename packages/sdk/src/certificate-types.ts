@@ -47,7 +47,9 @@ export type CertificateStepKind =
   | "evidence-drawn" // EvidenceDrawn: details.seats, used, capacity; basis = the first-sale evidence
   | "suspension-bounded" // LicenseSuspensionBounded: details.lapsesAt (a controller's suspension lapses then)
   | "arbiter-reinstated" // LicenseArbiterReinstated: details.arbiter (only arbiters may suspend it again)
-  | "attestation-lapsed"; // LicenseAttestationLapsed: details.sufficedAt (the declaration sufficed)
+  | "attestation-lapsed" // LicenseAttestationLapsed: details.sufficedAt (the declaration sufficed)
+  | "committed" // RunCommitted of the run it was claimed from (first step, at the commit): details.runId, committer, firstLicenseId, leafCount, leavesURI, leavesHash; basis = the run's Merkle root
+  | "claimed"; // LeafClaimed (in the issuance's transaction): details.runId, holder, claimer
 
 /** One recorded step, in chain order (block, then log index). */
 export interface CertificateStep extends CertificatePoint {

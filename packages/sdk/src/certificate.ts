@@ -48,6 +48,8 @@ const STEP_KINDS: readonly CertificateStepKind[] = [
   "suspension-bounded",
   "arbiter-reinstated",
   "attestation-lapsed",
+  "committed",
+  "claimed",
 ];
 const PROVENANCE_KINDS: readonly CertificateProvenance["kind"][] = [
   "product-registered",
@@ -298,6 +300,8 @@ const DETAIL_KEYS: Record<string, readonly string[]> = {
   "suspension-bounded": ["lapsesAt"],
   "arbiter-reinstated": ["arbiter"],
   "attestation-lapsed": ["sufficedAt"],
+  committed: ["runId", "committer", "firstLicenseId", "leafCount", "leavesURI", "leavesHash"],
+  claimed: ["runId", "holder", "claimer"],
   "control-recovery-started": ["controller", "newController", "readyAt"],
   "control-recovered": ["previousController", "newController"],
   split: ["childId", "seats"],

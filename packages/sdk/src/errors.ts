@@ -1,6 +1,10 @@
 import { Interface, formatUnits, isError, type ErrorDescription } from "ethers";
 
-import { LicenseMarket__factory, LicenseRegistry__factory } from "./contracts/index.js";
+import {
+  LicenseCommitments__factory,
+  LicenseMarket__factory,
+  LicenseRegistry__factory,
+} from "./contracts/index.js";
 
 /**
  * Every failure the SDK reports is a `LedgerError`: `message` is a sentence a dealer understands,
@@ -86,7 +90,11 @@ const ERC20_ERRORS = [
 /** Every custom error the contracts (and the tokens they call) can raise, for decoding. */
 export const CONTRACT_ERRORS = new Interface([
   ...new Map(
-    [...LicenseRegistry__factory.abi, ...LicenseMarket__factory.abi]
+    [
+      ...LicenseRegistry__factory.abi,
+      ...LicenseMarket__factory.abi,
+      ...LicenseCommitments__factory.abi,
+    ]
       .filter((f) => f.type === "error")
       .map((f) => [f.name, f] as const),
   ).values(),
@@ -132,6 +140,21 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
   ProductMaxSeatsZero: () => `a product's terms must allow at least one seat per license`,
   ProductSerialsExhausted: (a) =>
     `product ${s(a.productId)} has issued the most licenses its id range holds`,
+  // ---------------------------------------------------------------- committed runs
+  CommitmentRunUnknown: (a) => `there is no committed run ${s(a.runId)}`,
+  CommitmentLeafOutsideRun: (a) =>
+    `license ${s(a.licenseId)} is not in run ${s(a.runId)}, which holds the ${s(a.leafCount)} licenses from ${s(a.firstLicenseId)}`,
+  CommitmentProofInvalid: (a) =>
+    `the leaf given for license ${s(a.licenseId)} and its proof do not lead to run ${s(a.runId)}'s root: some field of the leaf, or the proof, is not what was committed (is it the right leaves file?)`,
+  CommitmentLeafAlreadyClaimed: (a) =>
+    `license ${s(a.licenseId)} of run ${s(a.runId)} was claimed already: it is an ordinary license now (see its holder with license:show)`,
+  CommitmentLeafRevoked: (a) =>
+    `license ${s(a.licenseId)} of run ${s(a.runId)} was revoked by the publisher before it was claimed: it can never be issued`,
+  CommitmentRunSizeInvalid: (a) =>
+    `a run holds 1 to ${s(a.maxLeafCount)} licenses, not ${s(a.leafCount)}`,
+  CommitmentRootZero: () => `a run's Merkle root cannot be zero: build the tree first`,
+  CommitmentBatchInvalid: (a) =>
+    `a batch claim needs at least one leaf and one proof per leaf (got ${s(a.leaves)} leaves and ${s(a.proofs)} proofs)`,
   // ---------------------------------------------------------------- licenses
   LicenseSeatsInvalid: (a) =>
     `${s(a.seats)} seats is not allowed: a license of this product carries 1 to ${s(a.maxSeats)} seats`,

@@ -1,6 +1,10 @@
 import { Interface, toBeHex, zeroPadValue, type Provider } from "ethers";
 
-import { LicenseMarket__factory, LicenseRegistry__factory } from "./contracts/index.js";
+import {
+  ILicenseCommitments__factory,
+  LicenseMarket__factory,
+  LicenseRegistry__factory,
+} from "./contracts/index.js";
 import { LedgerError, toLedgerError } from "./errors.js";
 import {
   blockTimes,
@@ -60,6 +64,7 @@ export const REGISTRY_PRODUCT_EVENTS = [
 
 const REGISTRY = new Interface(LicenseRegistry__factory.abi);
 const MARKET = new Interface(LicenseMarket__factory.abi);
+const COMMITMENTS = new Interface(ILicenseCommitments__factory.abi);
 const topicOf = (iface: Interface, name: string): string => iface.getEvent(name)!.topicHash;
 const TRANSFER = topicOf(REGISTRY, "Transfer");
 const LICENSE_SPLIT = topicOf(REGISTRY, "LicenseSplit");
@@ -70,6 +75,11 @@ const SOLD = topicOf(MARKET, "LicenseSold");
 const EVIDENCE_DRAWN = topicOf(REGISTRY, "EvidenceDrawn");
 const LICENSE_TOPICS = REGISTRY_LICENSE_EVENTS.map((name) => topicOf(REGISTRY, name));
 const PRODUCT_TOPICS = REGISTRY_PRODUCT_EVENTS.map((name) => topicOf(REGISTRY, name));
+/** `LeafClaimed(runId, licenseId, holder, claimer)` of the commitments module: in the claim's
+ * transaction, beside the registry's `LicenseIssued`, so the issuance's receipt gives it. */
+const LEAF_CLAIMED = topicOf(COMMITMENTS, "LeafClaimed");
+/** `RunCommitted(runId, ...)`: the commit a claimed license's title starts at. */
+const RUN_COMMITTED = topicOf(COMMITMENTS, "RunCommitted");
 
 /** License ids are `productId * 10^12 + serial`. */
 const SERIALS = 1_000_000_000_000n;
@@ -90,6 +100,11 @@ export interface ScanRange {
   pageSize?: number;
   /** Adds the scan's requests to this counter. */
   stats?: ScanStats;
+  /**
+   * The registry's committed-issuance module (from the registry's own `commitments()`), whose
+   * `LeafClaimed` and `RunCommitted` start the title of a license issued from a committed run.
+   */
+  commitments?: string;
 }
 
 /** Receipts fetched at once when looking for a license's transfers. */
@@ -145,11 +160,22 @@ export async function scanLicense(
     isRegistry(log) && topic0(log) === LICENSE_SPLIT && log.topics[2] === word(licenseId);
   const isEvidenceDrawn = (log: ScannedLog): boolean =>
     isRegistry(log) && topic0(log) === EVIDENCE_DRAWN && log.topics[2] === word(licenseId);
+  const commitments = range.commitments;
+  const isModule = (log: ScannedLog): boolean =>
+    commitments !== undefined && sameAddress(log.address, commitments);
+  const isLeafClaimed = (log: ScannedLog): boolean =>
+    isModule(log) && topic0(log) === LEAF_CLAIMED && log.topics[2] === word(licenseId);
+  /** The run the license was claimed from, once its claim is found. */
+  let claimedRun: string | undefined;
+  const isRunCommitted = (log: ScannedLog): boolean =>
+    isModule(log) && topic0(log) === RUN_COMMITTED && log.topics[1] === claimedRun;
   const wanted = (log: ScannedLog): boolean =>
     isProductLog(log) ||
     isLicenseLog(log) ||
     isBirth(log) ||
     isEvidenceDrawn(log) ||
+    isLeafClaimed(log) ||
+    isRunCommitted(log) ||
     isTransferOf(log, registry, licenseId);
   const scanned = found.filter((log) => isProductLog(log) || isLicenseLog(log));
 
@@ -205,6 +231,28 @@ export async function scanLicense(
     confirmAgainstReceipts(moved, receipts);
   }
 
+  // A license claimed from a committed run: its title starts at the run's commit, found by the
+  // run id its claim names, in the module the trusted registry names.
+  const claim = [...receipts.values()].flat().find(isLeafClaimed);
+  if (claim !== undefined && commitments !== undefined) {
+    claimedRun = claim.topics[1];
+    const commits = (
+      await scan(
+        { address: commitments, topics: [RUN_COMMITTED, claimedRun ?? null] },
+        range.fromBlock,
+        claim.blockNumber,
+      )
+    ).filter(isRunCommitted);
+    if (commits.length !== 1)
+      throw new LedgerError(
+        "HistoryIncomplete",
+        `license ${licenseId} was claimed from run ${BigInt(claimedRun ?? 0)} (transaction ${claim.transactionHash}), but the node's logs give ${commits.length} commits of that run: no chain of title is drawn from an answer that does not hold together; use another RPC provider`,
+        { licenseId, transaction: claim.transactionHash },
+      );
+    await readReceipts(provider, commits, receipts, range.stats);
+    confirmAgainstReceipts(commits, receipts);
+  }
+
   const all = chainOrder([...receipts.values()].flat().filter(wanted));
   let times: Map<number, number>;
   try {
@@ -215,7 +263,7 @@ export async function scanLicense(
   const events: HistoryEvent[] = [];
   const product: HistoryEvent[] = [];
   for (const log of all) {
-    const iface = isMarket(log) ? MARKET : REGISTRY;
+    const iface = isMarket(log) ? MARKET : isModule(log) ? COMMITMENTS : REGISTRY;
     const parsed = iface.parseLog({ topics: [...log.topics], data: log.data });
     if (parsed === null) continue;
     const args: Record<string, unknown> = {};

@@ -5,6 +5,7 @@
  */
 export * from "./batch.js";
 export * from "./certificate.js";
+export * from "./commitments.js";
 export type * from "./certificate-types.js";
 export * from "./certificate-pdf.js";
 export * from "./deployments.js";
@@ -18,3 +19,9 @@ export * from "./title.js";
 export * from "./trust.js";
 export * from "./verify.js";
 export * from "./contracts/index.js";
+export * from "./merkle/index.js";
+export * from "./merkle/build.js";
+export * from "./merkle/csv.js";
+export * from "./merkle/lines.js";
+export * from "./merkle/proofs.js";
+export * from "./merkle/progress.js";

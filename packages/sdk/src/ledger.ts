@@ -12,7 +12,26 @@ import {
   type Signer,
 } from "ethers";
 
-import type { ILicenseMarket, LicenseMarket, LicenseRegistry } from "./contracts/index.js";
+import type {
+  ILicenseCommitments,
+  ILicenseMarket,
+  LicenseMarket,
+  LicenseRegistry,
+} from "./contracts/index.js";
+import {
+  DEFAULT_CLAIMS_PER_TRANSACTION,
+  LEAF_STATUSES,
+  checkClaimOffline,
+  checkFirstLicenseId,
+  commitmentsOf,
+  leafStruct,
+  runCommittedIn,
+  runFromChain,
+  type CommittedRun,
+  type LeafClaim,
+  type LeafStatusName,
+  type RunToCommit,
+} from "./commitments.js";
 import { LicenseMarket__factory, LicenseRegistry__factory } from "./contracts/index.js";
 import { runBatch, type BatchOptions, type BatchResult, type BatchStep } from "./batch.js";
 import {
@@ -795,8 +814,12 @@ export class LicenseLedger {
     };
     const registry = await this.registry.getAddress();
     const market = this.market === undefined ? undefined : await this.market.getAddress();
+    const commitments = await this.commitmentsAddress();
     const own = await this.read(`reading the history of license ${licenseId}`, () =>
-      scanLicense(provider, registry, market, licenseId, range),
+      scanLicense(provider, registry, market, licenseId, {
+        ...range,
+        ...(commitments === undefined ? {} : { commitments }),
+      }),
     );
     const birth = own.events.find(
       (e) => e.event === "LicenseSplit" && e.args.childId === licenseId,
@@ -1147,6 +1170,163 @@ export class LicenseLedger {
   }
 
   // ------------------------------------------------------------------ plumbing
+
+  // ------------------------------------------------------------------ committed runs
+
+  private commitmentsModule: Promise<ILicenseCommitments> | undefined;
+
+  /**
+   * The registry's committed-issuance module, at the address the registry itself names
+   * (`registry.commitments()`), never one taken from a file or a certificate.
+   */
+  async commitments(): Promise<ILicenseCommitments> {
+    this.commitmentsModule ??= commitmentsOf(this.registry.target.toString(), this.runner);
+    try {
+      return await this.commitmentsModule;
+    } catch (error) {
+      this.commitmentsModule = undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Commits a run built with `buildRunFromCsv` (or checked with `verifyLeavesFile`): one
+   * transaction, whatever the run's size, recording its root and the published leaves file's URI
+   * and SHA-256. Refused before anything is sent if the product's next license id is no longer
+   * the first id the tree was built for (see `checkFirstLicenseId`); and should a license be
+   * issued between that check and the commit's block, the commit is reported as unusable.
+   */
+  async commitRun(
+    run: RunToCommit,
+    leavesURI: string,
+  ): Promise<Sent & { runId: bigint; firstLicenseId: bigint }> {
+    const product = await this.getProduct(run.productId);
+    checkFirstLicenseId(run, product.licensesIssued);
+    const module = await this.commitments();
+    const sent = await this.send(
+      `committing a run of ${run.leafCount} licenses of product ${run.productId}`,
+      () => module.commit(run.productId, run.root, run.leafCount, leavesURI, run.leavesHash),
+    );
+    const committed = runCommittedIn(module, sent.receipt.logs);
+    if (committed === undefined)
+      throw new LedgerError("MissingEvent", `transaction ${sent.hash} emitted no RunCommitted`);
+    if (committed.firstLicenseId !== run.firstLicenseId)
+      throw new LedgerError(
+        "RunFirstIdMoved",
+        `run ${committed.runId} was committed in ${sent.hash}, but a license of product ${run.productId} was issued between the check and the commit: the run reserved the ids from ${committed.firstLicenseId} while the tree names them from ${run.firstLicenseId}, so its leaves cannot be claimed. Build the tree again for the product's next id and commit it anew`,
+        { runId: committed.runId, reserved: committed.firstLicenseId, built: run.firstLicenseId },
+      );
+    return { ...sent, ...committed };
+  }
+
+  /**
+   * The commitments module's address, or undefined for a registry that predates committed runs
+   * (its code has no `commitments()`): a chain of title then has no commit steps to look for.
+   */
+  private async commitmentsAddress(): Promise<string | undefined> {
+    try {
+      return (await this.commitments()).target.toString();
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === "NoCommitments") return undefined;
+      throw error;
+    }
+  }
+
+  /** A committed run. */
+  async getRun(runId: bigint): Promise<CommittedRun> {
+    const module = await this.commitments();
+    const run = await this.read(`reading run ${runId}`, () => module.getRun(runId));
+    return runFromChain(runId, run);
+  }
+
+  /** How many runs were committed (run ids are 1 to this count). */
+  async runCount(): Promise<bigint> {
+    const module = await this.commitments();
+    return this.read("reading the number of runs", () => module.runCount());
+  }
+
+  /** The run that holds `licenseId`, if any (newest runs are looked at first). */
+  async runOfLicense(licenseId: bigint): Promise<CommittedRun | undefined> {
+    for (let runId = await this.runCount(); runId > 0n; runId--) {
+      const run = await this.getRun(runId);
+      if (run.productId !== productOf(licenseId)) continue;
+      if (licenseId >= run.firstLicenseId && licenseId < run.firstLicenseId + run.leafCount)
+        return run;
+    }
+    return undefined;
+  }
+
+  /**
+   * Claims one leaf: the registry issues its license to the leaf's holder (never to the caller,
+   * who may be anyone: the holder, a dealer, an activation server). The proof is checked
+   * against the run's root before anything is sent.
+   */
+  async claim(runId: bigint, claim: LeafClaim): Promise<Sent & { licenseId: bigint }> {
+    checkClaimOffline(await this.getRun(runId), claim);
+    const module = await this.commitments();
+    const sent = await this.send(
+      `claiming license ${claim.leaf.licenseId} of run ${runId} for ${claim.leaf.holder}`,
+      () => module.claim(runId, leafStruct(claim.leaf), [...claim.proof]),
+    );
+    return { ...sent, licenseId: claim.leaf.licenseId };
+  }
+
+  /**
+   * Claims many leaves of one run, `perTransaction` at a time (each transaction all or nothing),
+   * one transaction after the other. Every proof is checked before the first is sent.
+   */
+  async claimMany(
+    runId: bigint,
+    claims: readonly LeafClaim[],
+    options: { perTransaction?: number; onSent?: (sent: Sent, done: number) => void } = {},
+  ): Promise<{ sent: Sent[]; licenseIds: bigint[] }> {
+    const perTransaction = options.perTransaction ?? DEFAULT_CLAIMS_PER_TRANSACTION;
+    const run = await this.getRun(runId);
+    for (const claim of claims) checkClaimOffline(run, claim);
+    const module = await this.commitments();
+    const sent: Sent[] = [];
+    for (let i = 0; i < claims.length; i += perTransaction) {
+      const chunk = claims.slice(i, i + perTransaction);
+      const one = await this.send(
+        `claiming ${chunk.length} licenses of run ${runId} (from ${chunk[0]!.leaf.licenseId})`,
+        () =>
+          module.claimBatch(
+            runId,
+            chunk.map((c) => leafStruct(c.leaf)),
+            chunk.map((c) => [...c.proof]),
+          ),
+      );
+      sent.push(one);
+      options.onSent?.(one, i + chunk.length);
+    }
+    return { sent, licenseIds: claims.map((c) => c.leaf.licenseId) };
+  }
+
+  /**
+   * What the chain says of a leaf and its proof, without a transaction (for an activation
+   * server): "claimable", "claimed", "revoked", or "invalid" (no such run, an id outside it, or
+   * a leaf or proof that does not lead to its root).
+   */
+  async checkLeaf(runId: bigint, claim: LeafClaim): Promise<LeafStatusName> {
+    const module = await this.commitments();
+    const status = await this.read(`checking license ${claim.leaf.licenseId} of run ${runId}`, () =>
+      module.checkLeaf(runId, leafStruct(claim.leaf), [...claim.proof]),
+    );
+    return LEAF_STATUSES[Number(status)] ?? "invalid";
+  }
+
+  /** Revokes an unclaimed leaf (the product's controller only), with a reason and evidence. */
+  async revokeLeaf(
+    runId: bigint,
+    licenseId: bigint,
+    reasonCode: number,
+    evidenceHash: string,
+  ): Promise<Sent> {
+    const module = await this.commitments();
+    return this.send(`revoking license ${licenseId} of run ${runId}`, () =>
+      module.revokeLeaf(runId, licenseId, reasonCode, evidenceHash),
+    );
+  }
 
   /** The connected signer's address. */
   async account(): Promise<string> {

@@ -55,7 +55,9 @@ export type TitleStepKind =
   | "evidence-drawn"
   | "suspension-bounded"
   | "arbiter-reinstated"
-  | "attestation-lapsed";
+  | "attestation-lapsed"
+  | "committed"
+  | "claimed";
 
 interface TitleStepBase extends TitlePoint {
   /** The license the step is about: the one asked for, or a split parent before the split. */
@@ -114,6 +116,19 @@ export interface TitleStepDetails {
   "arbiter-reinstated": { arbiter: string };
   /** `LicenseAttestationLapsed`: the publisher did not attest in time; the declaration sufficed. */
   "attestation-lapsed": { sufficedAt: bigint };
+  /** `RunCommitted` of the run the license was later claimed from (the title's first step, at
+   * the commit); basis: the run's Merkle root. */
+  committed: {
+    runId: bigint;
+    committer: string;
+    firstLicenseId: bigint;
+    leafCount: bigint;
+    leavesURI: string;
+    leavesHash: string;
+  };
+  /** `LeafClaimed`: the license's leaf was claimed (by anyone) for its holder, in the issuance's
+   * transaction. */
+  claimed: { runId: bigint; holder: string; claimer: string };
 }
 
 /** Where a license was first sold, as the registry records it. */
@@ -641,6 +656,33 @@ function walkEvents(events: HistoryEvent[], line: bigint[]): Walk {
           details: { arbiter: address(a.arbiter) },
         });
         break;
+      case "RunCommitted":
+        w.steps.push({
+          ...base,
+          kind: "committed",
+          basis: hash(a.root),
+          details: {
+            runId: a.runId as bigint,
+            committer: address(a.committer),
+            firstLicenseId: a.firstLicenseId as bigint,
+            leafCount: a.leafCount as bigint,
+            leavesURI: String(a.leavesURI),
+            leavesHash: String(a.leavesHash).toLowerCase(),
+          },
+        });
+        break;
+      case "LeafClaimed":
+        w.steps.push({
+          ...base,
+          kind: "claimed",
+          basis: null,
+          details: {
+            runId: a.runId as bigint,
+            holder: address(a.holder),
+            claimer: address(a.claimer),
+          },
+        });
+        break;
       case "LicenseAttestationLapsed":
         w.steps.push({
           ...base,
@@ -1085,6 +1127,14 @@ export function describeStep(step: TitleStep, currencies?: CurrencyNames): strin
       break;
     case "attestation-lapsed":
       text = `the publisher did not attest the deactivation of ${id} in time: from ${formatTime(step.details.sufficedAt)} the holder's declaration sufficed`;
+      break;
+    case "committed": {
+      const d = step.details;
+      text = `${id} was committed in run ${d.runId} by ${d.committer} (root ${step.basis ?? "?"}, leaves file ${d.leavesURI} ${d.leavesHash}; licenses ${d.firstLicenseId} to ${d.firstLicenseId + d.leafCount - 1n})`;
+      break;
+    }
+    case "claimed":
+      text = `${id}'s leaf of run ${step.details.runId} was claimed for ${step.details.holder} by ${step.details.claimer}`;
       break;
   }
   return `${text} at block ${step.block} (${formatTime(step.timestamp)})`;

@@ -13,6 +13,7 @@ import {
   toLedgerError,
 } from "@license-ledger/sdk";
 import {
+  LicenseCommitments__factory,
   LicenseMarket__factory,
   LicenseRegistry__factory,
   MockERC20__factory,
@@ -71,6 +72,7 @@ describe("SDK errors", function () {
       for (const name of [
         ...errorNames(LicenseRegistry__factory.abi),
         ...errorNames(LicenseMarket__factory.abi),
+        ...errorNames(LicenseCommitments__factory.abi),
         ...ERC20_ERROR_NAMES,
       ]) {
         expect(decodable.has(name), `${name} is not in CONTRACT_ERRORS`).to.equal(true);
@@ -87,6 +89,7 @@ describe("SDK errors", function () {
       const known = new Set([
         ...errorNames(LicenseRegistry__factory.abi),
         ...errorNames(LicenseMarket__factory.abi),
+        ...errorNames(LicenseCommitments__factory.abi),
         ...ERC20_ERROR_NAMES,
       ]);
       const stray = Object.keys(SENTENCES).filter((name) => !known.has(name));

@@ -558,7 +558,7 @@ describe("certificates of title", function () {
             'license.status must be one of active, released, revoked, surrendered, split (it is "lost")',
             "product must be an object (it is missing)",
             'holders[0] must be an object (it is "nobody")',
-            'steps[2].kind must be one of issued, issued-by, key-committed, released, release-withdrawn, attested, transferred, sold, split, suspended, reinstated, revoked, surrendered, first-sale-recorded, evidence-drawn, suspension-bounded, arbiter-reinstated, attestation-lapsed (it is "stolen")',
+            'steps[2].kind must be one of issued, issued-by, key-committed, released, release-withdrawn, attested, transferred, sold, split, suspended, reinstated, revoked, surrendered, first-sale-recorded, evidence-drawn, suspension-bounded, arbiter-reinstated, attestation-lapsed, committed, claimed (it is "stolen")',
             "steps[3].block must be a whole number, 0 or more (it is -1)",
           ].join("; ") +
           "; and 1 more problem",

@@ -8,4 +8,5 @@ export type { ILicenseMarket } from "./contracts/interfaces/ILicenseMarket.js";
 export type { ILicenseCommitments } from "./contracts/interfaces/ILicenseCommitments.js";
 export { LicenseRegistry__factory } from "./factories/contracts/LicenseRegistry__factory.js";
 export { LicenseMarket__factory } from "./factories/contracts/LicenseMarket__factory.js";
+export { ILicenseCommitments__factory } from "./factories/contracts/interfaces/ILicenseCommitments__factory.js";
 export { LicenseCommitments__factory } from "./factories/contracts/LicenseCommitments__factory.js";
