@@ -53,18 +53,30 @@ async function verdictThrough(
   }
 }
 
-/** What `call` did: its verdict, a LedgerError's code, or another error's name (a crash). */
-async function outcome(call: Promise<{ verdict: string }>): Promise<{ what: string; ms: number }> {
+/**
+ * What `call` did: its verdict, a LedgerError's code, or another error's name (a crash), with the
+ * CPU time this process spent meanwhile (`ms`, user plus system) and the wall time (`wallMs`).
+ * The bounds below are on CPU time, which other processes on a loaded machine do not inflate;
+ * the wall time gets a looser bound of its own.
+ */
+async function outcome(
+  call: () => Promise<{ verdict: string }>,
+): Promise<{ what: string; ms: number; wallMs: number }> {
   const started = Date.now();
+  const cpu = process.cpuUsage();
+  const spent = () => {
+    const { user, system } = process.cpuUsage(cpu);
+    return { ms: Math.round((user + system) / 1000), wallMs: Date.now() - started };
+  };
   try {
-    const v = await call;
-    return { what: v.verdict, ms: Date.now() - started };
+    const v = await call();
+    return { what: v.verdict, ...spent() };
   } catch (error) {
     const what =
       error instanceof LedgerError
         ? `refused: ${error.code}`
         : `crash: ${(error as Error).name}: ${(error as Error).message.slice(0, 80)}`;
-    return { what, ms: Date.now() - started };
+    return { what, ...spent() };
   }
 }
 
@@ -341,7 +353,7 @@ describe("certificate verification, attacked (independent review)", function () 
       const broken = logsRewritten((log) =>
         log.topics[0] === SOLD ? { ...log, data: "0x" } : log,
       );
-      const { what } = await outcome(
+      const { what } = await outcome(() =>
         LicenseLedger.verify(broken, cert, { trusted: [f.ledger.trust] }),
       );
       expect(what).to.match(/^refused: /);
@@ -366,7 +378,7 @@ describe("certificate verification, attacked (independent review)", function () 
           return typeof value === "function" ? (value as () => unknown).bind(t) : value;
         },
       });
-      const { what } = await outcome(
+      const { what } = await outcome(() =>
         LicenseLedger.verify(flaky, cert, { trusted: [f.ledger.trust] }),
       );
       expect(what).to.not.equal("current");
@@ -418,9 +430,10 @@ describe("certificate verification, attacked (independent review)", function () 
       const bytes = new Uint8Array(Buffer.concat([head, packed, tail]));
       expect(bytes.length).to.be.below(300_000);
       const f = await loadFixture(resoldLicenseFixture);
-      const { what, ms } = await outcome(verify(bytes, f.ledger.trust));
+      const { what, ms, wallMs } = await outcome(() => verify(bytes, f.ledger.trust));
       expect(what).to.match(/^refused: /);
-      expect(ms, `${bytes.length} bytes took ${ms} ms`).to.be.below(1_000);
+      expect(ms, `${bytes.length} bytes took ${ms} ms of CPU`).to.be.below(1_000);
+      expect(wallMs, `${bytes.length} bytes took ${wallMs} ms`).to.be.below(5_000);
     });
 
     it("a small PDF carrying a long (not official) certificate is answered in under a second", async function () {
@@ -433,9 +446,10 @@ describe("certificate verification, attacked (independent review)", function () 
         mimeType: "application/json",
       });
       const bytes = await doc.save();
-      const { what, ms } = await outcome(verify(bytes, f.ledger.trust));
+      const { what, ms, wallMs } = await outcome(() => verify(bytes, f.ledger.trust));
       expect(what).to.equal("not-official");
-      expect(ms, `${bytes.length} bytes took ${ms} ms`).to.be.below(1_000);
+      expect(ms, `${bytes.length} bytes took ${ms} ms of CPU`).to.be.below(1_000);
+      expect(wallMs, `${bytes.length} bytes took ${wallMs} ms`).to.be.below(5_000);
     });
   });
 
@@ -447,7 +461,7 @@ describe("certificate verification, attacked (independent review)", function () 
       const withValueOf = json.replace('"details": {', '"details": {"valueOf": "x",');
       const results = [];
       for (const text of [withProto, withValueOf]) {
-        results.push((await outcome(verify(text, f.ledger.trust))).what);
+        results.push((await outcome(() => verify(text, f.ledger.trust))).what);
       }
       expect(results).to.deep.equal(["not-genuine", "not-genuine"]);
     });
@@ -467,8 +481,10 @@ describe("certificate verification, attacked (independent review)", function () 
       };
       const results = [];
       for (const forged of [huge, late, hugeId]) {
-        const { what, ms } = await outcome(verify(certificateToJson(forged), f.ledger.trust));
-        results.push({ what, fast: ms < 1_000 });
+        const { what, ms, wallMs } = await outcome(() =>
+          verify(certificateToJson(forged), f.ledger.trust),
+        );
+        results.push({ what, fast: ms < 1_000 && wallMs < 5_000 });
       }
       // Refused as malformed (values no certificate can hold), quickly, with a sentence.
       expect(results).to.deep.equal([
