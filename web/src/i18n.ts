@@ -58,6 +58,9 @@ const en = {
   c_officialCode: "the node serves the code recorded at its deployment.",
   c_officialNoCode: "no code hash is recorded, so its code was not compared.",
   c_officialFail: (p) => `The node does not serve the official deployment: ${p.why}`,
+  c_rpc: "RPC chosen by you or this page",
+  c_rpcLink: (p) =>
+    `The RPC ${p.url} was named by the link you opened, not by you or this page: a forger's node can answer with a consistent false history that no check here detects, so this verdict cannot be trusted. Enter an RPC you trust above and check again.`,
   c_exists: "The license exists",
   c_existsPass: (p) =>
     `License ${p.id} of product ${p.product} exists: ${p.seats} seat(s), ${p.status}, held by ${p.holder}.`,
@@ -249,6 +252,9 @@ const de: Record<Key, Message> = {
   c_officialCode: "der Knoten liefert den bei der Bereitstellung erfassten Code.",
   c_officialNoCode: "kein Code-Hash erfasst, daher wurde der Code nicht verglichen.",
   c_officialFail: (p) => `Der Knoten liefert nicht die offizielle Bereitstellung: ${p.why}`,
+  c_rpc: "RPC-Adresse von Ihnen oder dieser Seite gewählt",
+  c_rpcLink: (p) =>
+    `Die RPC-Adresse ${p.url} hat der geöffnete Link vorgegeben, nicht Sie oder diese Seite: Der Knoten eines Fälschers kann eine widerspruchsfreie falsche Historie liefern, die keine Prüfung hier erkennt; diesem Ergebnis ist daher nicht zu trauen. Geben Sie oben eine RPC-Adresse ein, der Sie vertrauen, und prüfen Sie erneut.`,
   c_exists: "Die Lizenz existiert",
   c_existsPass: (p) =>
     `Lizenz ${p.id} des Produkts ${p.product} existiert: ${p.seats} Platz/Plätze, ${p.status}, gehalten von ${p.holder}.`,

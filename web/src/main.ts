@@ -16,6 +16,7 @@ import {
 import {
   LookupError,
   blockHashAt,
+  connectionFor,
   describeTrust,
   licensesOfKey,
   lookupErrorOf,
@@ -54,6 +55,8 @@ type View =
       verdict?: CertificateVerdict;
       link?: LinkCheck;
       held?: string;
+      /** The RPC, when a link (not the visitor or the page) chose it. */
+      rpcFromLink?: string;
     }
   | { kind: "key"; conn: Connection; productId: bigint; licenses: License[] };
 
@@ -88,10 +91,22 @@ function switchLang(next: Lang): void {
 
 // ------------------------------------------------------------------ look-ups
 
+/**
+ * The RPC a link's `rpc=` parameter put into the field, until the visitor edits it: a forger's
+ * link may name the forger's node, so its answers are never called trustworthy, and it is never
+ * remembered for the next visit.
+ */
+let rpcFromLink: string | undefined;
+
 function rpcUrl(): string {
   const url = rpcInput.value.trim();
-  localStorage.setItem("ll-rpc", url);
+  if (rpcFromLink === undefined) localStorage.setItem("ll-rpc", url);
   return url;
+}
+
+/** `rpcFromLink` for a view read through `url`. */
+function linkRpc(url: string): { rpcFromLink?: string } {
+  return rpcFromLink !== undefined && rpcFromLink === url ? { rpcFromLink: url } : {};
 }
 
 async function run(task: (serial: number) => Promise<View>): Promise<void> {
@@ -119,9 +134,10 @@ function parseId(text: string, what: string): bigint {
 export function lookUpLicense(idText: string): Promise<void> {
   return run(async () => {
     const licenseId = parseId(idText, "license");
-    const conn = await openConnection(rpcUrl());
+    const url = rpcUrl();
+    const conn = await openConnection(url);
     const report = await readLicense(conn, licenseId);
-    return { kind: "license", conn, report };
+    return { kind: "license", conn, report, ...linkRpc(url) };
   });
 }
 
@@ -129,12 +145,13 @@ function lookUpKey(productText: string, key: string): Promise<void> {
   return run(async () => {
     const productId = parseId(productText, "product");
     if (key.trim() === "") throw new LookupError("bad-input", "no key");
-    const conn = await openConnection(rpcUrl());
+    const url = rpcUrl();
+    const conn = await openConnection(url);
     const licenses = await licensesOfKey(conn, productId, key);
     if (licenses.length === 0) throw new LookupError("unknown-key", "no license for this key");
     if (licenses.length === 1) {
       const report = await readLicense(conn, licenses[0]!.licenseId);
-      return { kind: "license", conn, report };
+      return { kind: "license", conn, report, ...linkRpc(url) };
     }
     return { kind: "key", conn, productId, licenses };
   });
@@ -144,11 +161,14 @@ function verifyCertificateFile(file: File): Promise<void> {
   return run(async () => {
     if (file.size > 32 * 1024 * 1024) throw new LookupError("bad-input", "the file is over 32 MiB");
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const conn = await openConnection(rpcUrl());
-    const verdict = await verifyFile(conn, bytes);
-    if (!verdict.official) return { kind: "license", conn, verdict };
+    const url = rpcUrl();
+    const opened = await openConnection(url);
+    const verdict = await verifyFile(opened, bytes);
+    if (!verdict.official) return { kind: "license", conn: opened, verdict, ...linkRpc(url) };
+    // The deployment the certificate was verified against, which may be another trusted one.
+    const conn = (await connectionFor(opened, verdict.checked.registry)) ?? opened;
     const report = await readLicense(conn, BigInt(verdict.licenseId));
-    return { kind: "license", conn, report, verdict };
+    return { kind: "license", conn, report, verdict, ...linkRpc(url) };
   });
 }
 
@@ -158,17 +178,22 @@ function lookUpLink(link: string): Promise<void> {
     const params = parseVerificationLink(link);
     if (params === undefined)
       throw new LookupError("bad-input", `not a verification link: ${link}`);
-    const conn = await openConnection(rpcUrl());
-    if (BigInt(params.chainId) !== conn.chainId) {
+    const url = rpcUrl();
+    const opened = await openConnection(url);
+    if (BigInt(params.chainId) !== opened.chainId) {
       throw new LookupError(
         "wrong-chain",
-        `the link is for chain ${params.chainId}, the RPC serves chain ${conn.chainId}`,
+        `the link is for chain ${params.chainId}, the RPC serves chain ${opened.chainId}`,
       );
     }
     const problems: string[] = [];
-    if (params.registry !== conn.trusted.registry) {
+    // Read from the trusted deployment the link names; a registry no trust anchor names is a
+    // failure, and the official deployment's license of that number is shown instead.
+    let conn = await connectionFor(opened, params.registry);
+    if (conn === undefined) {
+      conn = opened;
       problems.push(
-        `it names the registry ${params.registry}, but the official one is ${conn.trusted.registry}`,
+        `it names the registry ${params.registry}, but the official one is ${opened.anchors.map((a) => a.registry).join(" or ")}`,
       );
     }
     const hash = await blockHashAt(conn, params.block);
@@ -178,7 +203,13 @@ function lookUpLink(link: string): Promise<void> {
       );
     }
     const report = await readLicense(conn, BigInt(params.licenseId));
-    return { kind: "license", conn, report, link: { block: params.block, problems } };
+    return {
+      kind: "license",
+      conn,
+      report,
+      link: { block: params.block, problems },
+      ...linkRpc(url),
+    };
   });
 }
 
@@ -291,6 +322,7 @@ function renderLicense(v: Extract<View, { kind: "license" }>): void {
       report,
       ...(verdict === undefined ? {} : { verdict }),
       ...(v.link === undefined ? {} : { link: v.link }),
+      ...(v.rpcFromLink === undefined ? {} : { rpcFromLink: v.rpcFromLink }),
     });
   } else {
     checks = [
@@ -641,8 +673,14 @@ async function start(): Promise<void> {
   applyStatic();
   wire();
   const config = await servedConfig();
-  rpcInput.value =
-    q.get("rpc") ?? config.rpcUrl ?? localStorage.getItem("ll-rpc") ?? "http://127.0.0.1:8545";
+  const stored = localStorage.getItem("ll-rpc");
+  const askedRpc = q.get("rpc")?.trim();
+  rpcInput.value = askedRpc ?? config.rpcUrl ?? stored ?? "http://127.0.0.1:8545";
+  // A link's RPC is the visitor's only once the visitor edits the field (or it is the page's).
+  if (askedRpc !== undefined && askedRpc !== config.rpcUrl && askedRpc !== stored) {
+    rpcFromLink = askedRpc;
+  }
+  rpcInput.addEventListener("input", () => (rpcFromLink = undefined));
   try {
     // Opening a certificate's web+licenseledger: link in this page, where the browser allows it.
     navigator.registerProtocolHandler?.(

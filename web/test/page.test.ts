@@ -334,6 +334,68 @@ describe("the verification page", () => {
     }
   });
 
+  it("never calls a verdict read through an RPC the link chose trustworthy, nor keeps that RPC", async () => {
+    // A forger's link: the official chain id and registry, but its own node (here a faithful
+    // proxy; a hostile one could serve a consistent forged history the page cannot detect).
+    const hostile = await startLogLimitingProxy(demo.rpcUrl, "cap", 1_000_000);
+    try {
+      const { page, context } = await open(
+        `?license=${demo.licenses.resold}&rpc=${encodeURIComponent(hostile.url)}`,
+      );
+      const checks = await verdict(page);
+      assert.equal(checks.rpc?.status, "fail", checks.rpc?.text);
+      assert.match(checks.rpc!.text, /named by the link/);
+      assert.equal(await page.getAttribute("[data-verdict]", "data-verdict"), "problems");
+      const stored = await page.evaluate(() =>
+        (globalThis as unknown as { localStorage: Storage }).localStorage.getItem("ll-rpc"),
+      );
+      assert.notEqual(stored, hostile.url, "a link's RPC is never remembered");
+      // The visitor typing that RPC themselves makes it their choice.
+      await page.fill("#rpc", hostile.url);
+      await page.fill("#license-id", demo.licenses.resold.toString());
+      await page.click("#by-id button[type=submit]");
+      await page.waitForFunction(() => {
+        const d = (globalThis as unknown as { document: Document }).document;
+        return (
+          d.querySelector("[data-verdict]") !== null && d.querySelector("[data-check=rpc]") === null
+        );
+      });
+      assert.equal(await page.getAttribute("[data-verdict]", "data-verdict"), "ok");
+      await context.close();
+    } finally {
+      hostile.server.close();
+    }
+  });
+
+  it("shows the license of the trusted deployment a certificate or link names, not another's", async () => {
+    // An operator trusting two deployments of one chain: a certificate from the second must be
+    // shown with the second's license, never the first's license that has the same number.
+    const fakeRegistry = demo.lookAlikeRecord.contracts.LicenseRegistry.address;
+    // (its certificate was drawn under the name the SDK gives an unnamed chain)
+    const second = { ...demo.lookAlikeRecord, network: "chain-31337" };
+    const served = await servePage(demo.rpcUrl, [demo.record, second]);
+    try {
+      const context = await browser.newContext({ locale: "en-US" });
+      const page = await context.newPage();
+      await page.goto(served.url);
+      await dropFile(page, "second.json", demo.certificates.lookAlike, "application/json");
+      const checks = await verdict(page);
+      assert.equal(checks.certificate?.status, "pass", checks.certificate?.text);
+      assert.ok(checks.official!.text.includes(fakeRegistry), checks.official!.text);
+      const cert = JSON.parse(demo.certificates.lookAlike) as {
+        drawnAt: { block: number; blockHash: string };
+      };
+      const link = `web+licenseledger:verify?chain=${demo.chainId}&registry=${fakeRegistry}&license=${demo.lookAlikeLicense}&block=${cert.drawnAt.block}&blockHash=${cert.drawnAt.blockHash}`;
+      await page.goto(`${served.url}?verify=${encodeURIComponent(link)}`);
+      const viaLink = await verdict(page);
+      assert.equal(viaLink.link?.status, "pass", viaLink.link?.text);
+      assert.ok(viaLink.official!.text.includes(fakeRegistry), viaLink.official!.text);
+      await context.close();
+    } finally {
+      served.server.close();
+    }
+  });
+
   describe("accessibility (axe-core, WCAG 2.1 A/AA)", () => {
     for (const locale of ["en-US", "de-DE"]) {
       it(`has no violations on the start, verdict and error views (${locale})`, async () => {
