@@ -47,6 +47,8 @@ const en = {
   heldAsk: "Show holder",
   heldBy: (p) => `At the end of ${p.date} (UTC), license ${p.license} was held by ${p.holder}.`,
   heldNone: (p) => `License ${p.id} did not exist yet at the end of ${p.date} (UTC).`,
+  heldEnded: (p) =>
+    `At the end of ${p.date} (UTC), license ${p.license} had ended (${p.how} on ${p.at}): it was valid for nobody; its last holder was ${p.holder}.`,
   heldAfter: (p) =>
     `The chain of title was read at ${p.at}; ${p.date} is later, so the holder then is the holder now: ${p.holder}.`,
   // checks
@@ -241,6 +243,8 @@ const de: Record<Key, Message> = {
   heldAsk: "Inhaber zeigen",
   heldBy: (p) => `Am Ende des ${p.date} (UTC) hielt ${p.holder} die Lizenz ${p.license}.`,
   heldNone: (p) => `Die Lizenz ${p.id} gab es am Ende des ${p.date} (UTC) noch nicht.`,
+  heldEnded: (p) =>
+    `Am Ende des ${p.date} (UTC) war die Lizenz ${p.license} beendet (${p.how} am ${p.at}): Sie galt für niemanden; ihr letzter Inhaber war ${p.holder}.`,
   heldAfter: (p) =>
     `Die Rechtekette wurde am ${p.at} gelesen; der ${p.date} liegt später, der Inhaber dann ist der heutige: ${p.holder}.`,
   c_official: "Offizielles Register dieses Netzwerks",

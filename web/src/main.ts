@@ -128,7 +128,10 @@ async function run(task: (serial: number) => Promise<View>): Promise<void> {
 function parseId(text: string, what: string): bigint {
   const trimmed = text.trim();
   if (!/^[0-9]{1,78}$/.test(trimmed)) throw new LookupError("bad-input", `not a number: ${what}`);
-  return BigInt(trimmed);
+  const n = BigInt(trimmed);
+  // 78 digits reach past uint256: refused here, not reported as a node failure.
+  if (n >= 1n << 256n) throw new LookupError("bad-input", `too large for a ${what} number`);
+  return n;
 }
 
 export function lookUpLicense(idText: string): Promise<void> {
@@ -434,6 +437,18 @@ function heldOn(report: LicenseReport, date: string): string {
     (p) => p.since.timestamp <= end && (p.until === null || p.until.timestamp > end),
   );
   if (period === undefined) return t("heldNone", { id: title.licenseId.toString(), date: shown });
+  // A license that had ended by then (revoked, surrendered, split, expired) was valid for
+  // nobody: its last holder is named as such, never as simply holding it.
+  const ended = endedBy(report, period.licenseId, end);
+  if (ended !== undefined) {
+    return t("heldEnded", {
+      date: shown,
+      license: period.licenseId.toString(),
+      how: t(`s_${ended.status}` as Key),
+      at: formatDate(ended.timestamp),
+      holder: period.holder,
+    });
+  }
   if (period.until === null && end > title.at.timestamp) {
     return t("heldAfter", {
       at: formatDate(title.at.timestamp),
@@ -442,6 +457,27 @@ function heldOn(report: LicenseReport, date: string): string {
     });
   }
   return t("heldBy", { date: shown, license: period.licenseId.toString(), holder: period.holder });
+}
+
+/** How and when license `licenseId` of the title had ended by `end` (unix seconds), if it had. */
+function endedBy(
+  report: LicenseReport,
+  licenseId: bigint,
+  end: number,
+): { status: "revoked" | "surrendered" | "split" | "expired"; timestamp: number } | undefined {
+  const { title } = report;
+  const step = title.steps.find(
+    (s) =>
+      s.licenseId === licenseId &&
+      (s.kind === "revoked" || s.kind === "surrendered" || s.kind === "split") &&
+      s.timestamp <= end,
+  );
+  const validUntil = Number(title.license.validUntil);
+  if (step !== undefined && (validUntil === 0 || step.timestamp < validUntil)) {
+    return { status: step.kind as "revoked" | "surrendered" | "split", timestamp: step.timestamp };
+  }
+  if (validUntil !== 0 && validUntil <= end) return { status: "expired", timestamp: validUntil };
+  return undefined;
 }
 
 function txCell(conn: Connection, hash: string): HTMLElement {

@@ -173,6 +173,40 @@ describe("the verification page", () => {
     await context.close();
   });
 
+  it("never says a revoked, split or expired license was simply held after it ended", async () => {
+    // A court asking "who held it on date D" must learn the license had ended by then.
+    for (const [key, pattern] of [
+      ["revoked", /had ended \(revoked on /],
+      ["volume", /had ended \(split on /],
+      ["expired", /had ended \(expired on /],
+    ] as const) {
+      const { page, context } = await open(`?license=${demo.licenses[key]}`);
+      await verdict(page);
+      await page.fill("#held-date", "2999-12-31");
+      await page.click("#held button[type=submit]");
+      const answer = (await page.textContent("#held-answer")) ?? "";
+      assert.match(answer, pattern, `${key}: ${answer}`);
+      assert.doesNotMatch(answer, /was held by|holder then is the holder now/, `${key}: ${answer}`);
+      await context.close();
+    }
+    // Before it ended, the holder is named as before.
+    const { page, context } = await open(`?license=${demo.licenses.resold}`);
+    await verdict(page);
+    await page.fill("#held-date", "2999-12-31");
+    await page.click("#held button[type=submit]");
+    assert.match((await page.textContent("#held-answer")) ?? "", /holder then is the holder now/);
+    await context.close();
+  });
+
+  it("refuses license numbers that are not a uint256 in words, not as a node failure", async () => {
+    for (const id of ["9".repeat(78), "-1", "1e30", "0x10", " 12 34 "]) {
+      const { page, context } = await open(`?license=${encodeURIComponent(id)}`);
+      await page.waitForSelector("[data-error]", { timeout: 60_000 });
+      assert.equal(await page.getAttribute("[data-error]", "data-error"), "bad-input", id);
+      await context.close();
+    }
+  });
+
   it("verifies a good certificate (JSON and PDF) as genuine, current and final", async () => {
     for (const [name, bytes, type] of [
       ["good.json", demo.certificates.goodJson, "application/json"],
