@@ -134,11 +134,19 @@ function parseId(text: string, what: string): bigint {
   return n;
 }
 
-export function lookUpLicense(idText: string): Promise<void> {
+/** `registry`: a trusted deployment of the chain other than the first (a link between licenses). */
+export function lookUpLicense(idText: string, registry?: string): Promise<void> {
   return run(async () => {
     const licenseId = parseId(idText, "license");
     const url = rpcUrl();
-    const conn = await openConnection(url);
+    const opened = await openConnection(url);
+    const conn = registry === undefined ? opened : await connectionFor(opened, registry.trim());
+    if (conn === undefined) {
+      throw new LookupError(
+        "bad-input",
+        `the registry ${registry} is not a deployment this page trusts on chain ${opened.chainId}`,
+      );
+    }
     const report = await readLicense(conn, licenseId);
     return { kind: "license", conn, report, ...linkRpc(url) };
   });
@@ -282,18 +290,21 @@ function renderError(error: LookupError): void {
   );
 }
 
-function licenseLink(id: bigint | string): HTMLAnchorElement {
+/** A link to license `id` of the deployment `conn` reads (split parents and children). */
+function licenseLink(id: bigint | string, conn: Connection): HTMLAnchorElement {
+  const registry = conn.trusted === conn.anchors[0] ? undefined : conn.trusted.registry;
   const url = new URL(location.href);
   url.search = "";
   url.hash = "";
   url.searchParams.set("license", String(id));
+  if (registry !== undefined) url.searchParams.set("registry", registry);
   if (rpcInput.value !== "") url.searchParams.set("rpc", rpcInput.value);
   const a = h("a", { href: url.toString() }, t("ofLicense", { id: String(id) }));
   a.addEventListener("click", (event) => {
     event.preventDefault();
     history.pushState(null, "", url);
     byId<HTMLInputElement>("license-id").value = String(id);
-    void lookUpLicense(String(id));
+    void lookUpLicense(String(id), registry);
   });
   return a;
 }
@@ -308,7 +319,7 @@ function renderKey(v: Extract<View, { kind: "key" }>): void {
   for (const license of v.licenses) {
     append(
       list,
-      h("li", {}, licenseLink(license.licenseId), ` (${license.seats}, ${license.holder})`),
+      h("li", {}, licenseLink(license.licenseId, v.conn), ` (${license.seats}, ${license.holder})`),
     );
   }
   append(result, list);
@@ -385,14 +396,14 @@ function renderLicense(v: Extract<View, { kind: "license" }>): void {
   );
   if (title.lineage.length > 0) {
     const p = h("p", {}, `${t("splitFrom")}: `);
-    title.lineage.forEach((parent, i) => append(p, i > 0 ? ", " : "", licenseLink(parent)));
+    title.lineage.forEach((parent, i) => append(p, i > 0 ? ", " : "", licenseLink(parent, conn)));
     append(result, p);
   }
   const children = title.steps.filter((s) => s.kind === "split" && s.licenseId === title.licenseId);
   if (children.length > 0) {
     const p = h("p", {}, `${t("splitInto")}: `);
     children.forEach((s, i) => {
-      if (s.kind === "split") append(p, i > 0 ? ", " : "", licenseLink(s.details.childId));
+      if (s.kind === "split") append(p, i > 0 ? ", " : "", licenseLink(s.details.childId, conn));
     });
     append(result, p);
   }
@@ -541,9 +552,9 @@ function renderTimeline(conn: Connection, report: LicenseReport): void {
       h("p", { class: "what" }, stepText(step, conn)),
     );
     if (step.licenseId !== title.licenseId)
-      append(item, h("p", { class: "of" }, licenseLink(step.licenseId)));
+      append(item, h("p", { class: "of" }, licenseLink(step.licenseId, conn)));
     if (step.kind === "split")
-      append(item, h("p", { class: "of" }, licenseLink(step.details.childId)));
+      append(item, h("p", { class: "of" }, licenseLink(step.details.childId, conn)));
     if (step.basis !== null) {
       const label = hasKey(`basis_${step.kind}`)
         ? t(`basis_${step.kind}` as Key)
@@ -696,7 +707,7 @@ async function fromLocation(): Promise<void> {
   const license = q.get("license");
   if (license !== null) {
     byId<HTMLInputElement>("license-id").value = license;
-    return lookUpLicense(license);
+    return lookUpLicense(license, q.get("registry") ?? undefined);
   }
   view = { kind: "empty" };
   render();

@@ -424,6 +424,13 @@ describe("the verification page", () => {
       const viaLink = await verdict(page);
       assert.equal(viaLink.link?.status, "pass", viaLink.link?.text);
       assert.ok(viaLink.official!.text.includes(fakeRegistry), viaLink.official!.text);
+      // A link between licenses (split parents and children) keeps to that deployment.
+      await page.goto(`${served.url}?license=${demo.lookAlikeLicense}&registry=${fakeRegistry}`);
+      const viaId = await verdict(page);
+      assert.ok(viaId.official!.text.includes(fakeRegistry), viaId.official!.text);
+      await page.goto(`${served.url}?license=1&registry=0x${"ab".repeat(20)}`);
+      await page.waitForSelector("[data-error]");
+      assert.equal(await page.getAttribute("[data-error]", "data-error"), "bad-input");
       await context.close();
     } finally {
       served.server.close();
