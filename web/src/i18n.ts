@@ -184,6 +184,8 @@ const en = {
   "e_unknown-key": "No license is bound to this key for this product.",
   "e_bad-input":
     "This input cannot be read: a license number is digits only; a certificate is a PDF or JSON file of License Ledger.",
+  "e_bad-file":
+    "This file cannot be read as a License Ledger certificate (PDF or JSON), so nothing in it was checked or trusted. Why:",
   "e_logs-limited":
     "The RPC provider limits how much history it returns, and the page could not page around it. Use another provider or your own node.",
   "e_wrong-chain":
@@ -379,6 +381,8 @@ const de: Record<Key, Message> = {
   "e_unknown-key": "Für dieses Produkt ist an diesen Schlüssel keine Lizenz gebunden.",
   "e_bad-input":
     "Diese Eingabe ist nicht lesbar: Eine Lizenznummer besteht nur aus Ziffern; ein Zertifikat ist eine PDF- oder JSON-Datei von License Ledger.",
+  "e_bad-file":
+    "Diese Datei lässt sich nicht als Zertifikat von License Ledger (PDF oder JSON) lesen; nichts darin wurde geprüft oder vertraut. Der Grund:",
   "e_logs-limited":
     "Der RPC-Anbieter begrenzt die gelieferte Historie, und die Seite konnte das nicht umgehen. Nutzen Sie einen anderen Anbieter oder einen eigenen Knoten.",
   "e_wrong-chain":

@@ -170,7 +170,13 @@ function lookUpKey(productText: string, key: string): Promise<void> {
 
 function verifyCertificateFile(file: File): Promise<void> {
   return run(async () => {
-    if (file.size > 32 * 1024 * 1024) throw new LookupError("bad-input", "the file is over 32 MiB");
+    if (file.size > 32 * 1024 * 1024) {
+      throw new LookupError(
+        "bad-input",
+        `the file is ${file.size} bytes, over 32 MiB: no License Ledger certificate is that large, so it is refused unread`,
+        { what: "file" },
+      );
+    }
     const bytes = new Uint8Array(await file.arrayBuffer());
     const url = rpcUrl();
     const opened = await openConnection(url);
@@ -273,7 +279,11 @@ function render(): void {
 }
 
 function renderError(error: LookupError): void {
-  const key = (error.kind === "rpc-down" ? "e_rpcDown" : `e_${error.kind}`) as Key;
+  // A refused file says why in view: the reason (the SDK's sentence) is not folded away.
+  const file = error.kind === "bad-input" && error.params.what === "file";
+  const key = (
+    error.kind === "rpc-down" ? "e_rpcDown" : file ? "e_bad-file" : `e_${error.kind}`
+  ) as Key;
   const sentence = t(key, {
     url: error.params.url ?? rpcInput.value,
     chainId: error.params.chainId ?? "?",
@@ -285,7 +295,7 @@ function renderError(error: LookupError): void {
       "div",
       { class: "error", "data-error": error.kind },
       h("h2", { id: "result-heading" }, sentence),
-      h("details", {}, h("summary", {}, t("detail")), h("p", {}, error.detail)),
+      h("details", { open: file }, h("summary", {}, t("detail")), h("p", {}, error.detail)),
     ),
   );
 }

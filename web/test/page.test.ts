@@ -437,6 +437,68 @@ describe("the verification page", () => {
     }
   });
 
+  it("never interprets text from a link, a parameter, a file or an error as HTML", async () => {
+    const payload = `<img src=x onerror="document.title='pwned'"><script>document.title='pwned'</script>`;
+    const { page, context } = await open(
+      `?verify=${encodeURIComponent(`web+licenseledger:verify?chain=1&registry=${payload}`)}&lang=${encodeURIComponent(payload)}`,
+    );
+    await page.waitForSelector("[data-error]");
+    assert.equal(await page.getAttribute("[data-error]", "data-error"), "bad-input");
+    assert.match((await page.textContent("#result")) ?? "", /<img src=x/, "shown as text");
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    // A certificate whose fields carry markup: its differences are shown, as text.
+    const forged = demo.certificates.goodJson.replace(/"localhost"/g, JSON.stringify(payload));
+    assert.notEqual(forged, demo.certificates.goodJson);
+    await dropFile(page, "markup.json", forged, "application/json");
+    await page.waitForSelector("[data-verdict], [data-error]", { timeout: 60_000 });
+    assert.equal(await page.$$eval("#result img, #result script", (e) => e.length), 0);
+    assert.notEqual(await page.title(), "pwned");
+    await context.close();
+  });
+
+  it("refuses huge and deeply nested certificate files quickly, and says why", async () => {
+    const { page, context } = await open();
+    for (const [name, why] of [
+      ["huge.json", /over 32 MiB/],
+      ["big.json", /16 MiB/],
+      ["deep.json", /levels deep/],
+    ] as const) {
+      // The file is made in the page (not sent through the driver), so the time is the page's.
+      const started = Date.now();
+      await page.evaluate((which) => {
+        const g = globalThis as unknown as {
+          DataTransfer: new () => { items: { add(f: unknown): void }; files: unknown };
+          File: new (parts: unknown[], name: string, o: { type: string }) => unknown;
+          Event: new (type: string) => unknown;
+          document: {
+            querySelector(s: string): { files: unknown; dispatchEvent(e: unknown): void };
+          };
+        };
+        const MiB = 1024 * 1024;
+        const body =
+          which === "deep.json"
+            ? "[".repeat(200_000) + "]".repeat(200_000)
+            : new Uint8Array((which === "huge.json" ? 33 : 17) * MiB).fill(32);
+        const dt = new g.DataTransfer();
+        dt.items.add(new g.File([body], which, { type: "application/json" }));
+        const input = g.document.querySelector("#file");
+        input.files = dt.files;
+        input.dispatchEvent(new g.Event("change"));
+      }, name);
+      await page.waitForSelector("[data-error]", { timeout: 20_000 });
+      assert.ok(Date.now() - started < 10_000, `${name}: ${Date.now() - started} ms`);
+      assert.equal(await page.getAttribute("[data-error]", "data-error"), "bad-input", name);
+      assert.match((await page.textContent("#result-heading")) ?? "", /This file/, name);
+      // The reason is in view, not folded away.
+      assert.equal(await page.getAttribute("[data-error] details", "open"), "", name);
+      assert.match((await page.textContent("[data-error] details")) ?? "", why, name);
+      await page.evaluate(
+        () => (globalThis as unknown as { document: { body: unknown } }).document.body,
+      );
+    }
+    await context.close();
+  });
+
   describe("accessibility (axe-core, WCAG 2.1 A/AA)", () => {
     for (const locale of ["en-US", "de-DE"]) {
       it(`has no violations on the start, verdict and error views (${locale})`, async () => {
