@@ -265,9 +265,11 @@ function render(): void {
       break;
     case "error":
       renderError(view.error);
+      linkRpcNote();
       break;
     case "key":
       renderKey(view);
+      linkRpcNote();
       break;
     case "license":
       renderLicense(view);
@@ -276,6 +278,18 @@ function render(): void {
   if (result.querySelector("#result-heading") !== null) {
     result.setAttribute("aria-labelledby", "result-heading");
   }
+}
+
+/**
+ * Under an answer with no checks (an error, a key's licenses): a node the link chose may have
+ * said "no such license" of a genuine one just as well as the opposite.
+ */
+function linkRpcNote(): void {
+  if (rpcFromLink === undefined || rpcInput.value.trim() !== rpcFromLink) return;
+  append(
+    result,
+    h("p", { class: "error", "data-rpc": "link" }, t("c_rpcLink", { url: rpcFromLink })),
+  );
 }
 
 function renderError(error: LookupError): void {

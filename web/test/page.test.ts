@@ -384,6 +384,14 @@ describe("the verification page", () => {
         (globalThis as unknown as { localStorage: Storage }).localStorage.getItem("ll-rpc"),
       );
       assert.notEqual(stored, hostile.url, "a link's RPC is never remembered");
+      // Its "no such license" is no more trustworthy than its "every check passed".
+      await page.goto(`${pageUrl}?license=7000000000001&rpc=${encodeURIComponent(hostile.url)}`);
+      await page.waitForSelector("[data-error]");
+      assert.match((await page.textContent("[data-rpc=link]")) ?? "", /named by the link/);
+      await page.goto(
+        `${pageUrl}?license=${demo.licenses.resold}&rpc=${encodeURIComponent(hostile.url)}`,
+      );
+      await verdict(page);
       // The visitor typing that RPC themselves makes it their choice.
       await page.fill("#rpc", hostile.url);
       await page.fill("#license-id", demo.licenses.resold.toString());
@@ -492,9 +500,6 @@ describe("the verification page", () => {
       // The reason is in view, not folded away.
       assert.equal(await page.getAttribute("[data-error] details", "open"), "", name);
       assert.match((await page.textContent("[data-error] details")) ?? "", why, name);
-      await page.evaluate(
-        () => (globalThis as unknown as { document: { body: unknown } }).document.body,
-      );
     }
     await context.close();
   });
