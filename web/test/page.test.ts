@@ -397,7 +397,8 @@ describe("the verification page", () => {
       await page.fill("#license-id", demo.licenses.resold.toString());
       await page.click("#by-id button[type=submit]");
       await page.waitForFunction(() => {
-        const d = (globalThis as unknown as { document: Document }).document;
+        const d = (globalThis as unknown as { document: { querySelector(s: string): unknown } })
+          .document;
         return (
           d.querySelector("[data-verdict]") !== null && d.querySelector("[data-check=rpc]") === null
         );
