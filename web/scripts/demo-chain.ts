@@ -40,6 +40,10 @@ export interface DemoChain {
   chainId: number;
   /** The address book of the official deployment: the trust file the page is served with. */
   record: DeploymentRecord;
+  /** The address book of the look-alike deployment on the same chain (never trusted by the demo). */
+  lookAlikeRecord: DeploymentRecord;
+  /** The license of the look-alike deployment its certificate is about. */
+  lookAlikeLicense: bigint;
   productId: bigint;
   termProductId: bigint;
   licenses: {
@@ -374,6 +378,8 @@ async function playStory(url: string, verifyPage?: string): Promise<Omit<DemoCha
     rpcUrl: url,
     chainId: record.chainId,
     record,
+    lookAlikeRecord: fake,
+    lookAlikeLicense: fakeLicense,
     productId,
     termProductId,
     licenses: { volume, kept, resold, revoked, suspended, expired },

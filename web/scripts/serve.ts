@@ -8,7 +8,7 @@
  * deployments/localhost.json (`npx hardhat license:deploy --network localhost`); the RPC URL is
  * LOCALHOST_RPC_URL or http://127.0.0.1:8545.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -51,9 +51,14 @@ async function main(): Promise<void> {
   let stopChain = async () => {};
   let port: number | undefined;
   if (network !== undefined) {
-    const record = JSON.parse(
-      readFileSync(join(ROOT, "deployments", `${network}.json`), "utf8"),
-    ) as DeploymentRecord;
+    const book = join(ROOT, "deployments", `${network}.json`);
+    if (!existsSync(book)) {
+      console.error(
+        `no address book ${book}: deploy first (\`npx hardhat license:deploy --network ${network}\`)`,
+      );
+      process.exit(1);
+    }
+    const record = JSON.parse(readFileSync(book, "utf8")) as DeploymentRecord;
     const rpcUrl = process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545";
     writeTrustFile(SERVE_DIR, rpcUrl, [record]);
     console.log(`trusting deployments/${network}.json (chain ${record.chainId}) on ${rpcUrl}`);
@@ -84,11 +89,17 @@ async function main(): Promise<void> {
   await server.listen();
   const url = server.resolvedUrls?.local[0] ?? "http://127.0.0.1:5173/";
   console.log(`\nthe verification page: ${url}`);
-  console.log("Ctrl-C stops the page and the node.");
+  console.log(
+    network === undefined ? "Ctrl-C stops the page and the node." : "Ctrl-C stops the page.",
+  );
   const stop = async () => {
-    await server.close();
-    await stopChain();
-    process.exit(0);
+    // The demo's node is stopped even when the dev server fails to close.
+    try {
+      await server.close();
+    } finally {
+      await stopChain();
+      process.exit(0);
+    }
   };
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());

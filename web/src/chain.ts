@@ -160,6 +160,24 @@ export async function openConnection(rpcUrl: string): Promise<Connection> {
   return { provider, chainId, trusted, anchors, deploymentProblems, ledger };
 }
 
+/**
+ * The connection to the trusted deployment of this chain whose registry is `registry`, or
+ * undefined when none is: a certificate or link naming a second trusted deployment is read from
+ * that one, never from the first (whose license of the same number is another license).
+ */
+export async function connectionFor(
+  c: Connection,
+  registry: string | null,
+): Promise<Connection | undefined> {
+  if (registry === null) return undefined;
+  const trusted = c.anchors.find((a) => a.registry.toLowerCase() === registry.toLowerCase());
+  if (trusted === undefined) return undefined;
+  if (trusted === c.trusted) return c;
+  const deploymentProblems = await guard(() => checkDeployment(c.provider, trusted));
+  const ledger = await guard(() => LicenseLedger.reader(c.provider, trusted));
+  return { ...c, trusted, deploymentProblems, ledger };
+}
+
 export interface LicenseReport {
   title: ChainOfTitle;
   now: License;

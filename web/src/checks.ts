@@ -29,6 +29,8 @@ export interface CheckInput {
   report: LicenseReport;
   verdict?: CertificateVerdict;
   link?: LinkCheck;
+  /** The RPC the answers came from, when a link named it rather than the visitor or the page. */
+  rpcFromLink?: string;
 }
 
 /** Where the trust in a deployment came from, in the visitor's language. */
@@ -44,7 +46,7 @@ const stateName = (status: string): string => t(`s_${status}` as Key);
 export const party = (address: string): string => address;
 
 export function computeChecks(input: CheckInput): Check[] {
-  const { trusted, deploymentProblems, report, verdict, link } = input;
+  const { trusted, deploymentProblems, report, verdict, link, rpcFromLink } = input;
   const { title, now } = report;
   const checks: Check[] = [];
 
@@ -70,6 +72,16 @@ export function computeChecks(input: CheckInput): Check[] {
           details: deploymentProblems,
         },
   );
+
+  // Everything below is what that node answered: a node a forger chose can lie consistently.
+  if (rpcFromLink !== undefined) {
+    checks.push({
+      id: "rpc",
+      title: "c_rpc",
+      status: "fail",
+      sentence: t("c_rpcLink", { url: rpcFromLink }),
+    });
+  }
 
   const status = now.suspended ? "suspended" : now.expired ? "expired" : now.status;
   checks.push({

@@ -47,6 +47,8 @@ const en = {
   heldAsk: "Show holder",
   heldBy: (p) => `At the end of ${p.date} (UTC), license ${p.license} was held by ${p.holder}.`,
   heldNone: (p) => `License ${p.id} did not exist yet at the end of ${p.date} (UTC).`,
+  heldEnded: (p) =>
+    `At the end of ${p.date} (UTC), license ${p.license} had ended (${p.how} on ${p.at}): it was valid for nobody; its last holder was ${p.holder}.`,
   heldAfter: (p) =>
     `The chain of title was read at ${p.at}; ${p.date} is later, so the holder then is the holder now: ${p.holder}.`,
   // checks
@@ -58,6 +60,9 @@ const en = {
   c_officialCode: "the node serves the code recorded at its deployment.",
   c_officialNoCode: "no code hash is recorded, so its code was not compared.",
   c_officialFail: (p) => `The node does not serve the official deployment: ${p.why}`,
+  c_rpc: "RPC chosen by you or this page",
+  c_rpcLink: (p) =>
+    `The RPC ${p.url} was named by the link you opened, not by you or this page: a forger's node can answer with a consistent false history that no check here detects, so this verdict cannot be trusted. Enter an RPC you trust above and check again.`,
   c_exists: "The license exists",
   c_existsPass: (p) =>
     `License ${p.id} of product ${p.product} exists: ${p.seats} seat(s), ${p.status}, held by ${p.holder}.`,
@@ -179,6 +184,8 @@ const en = {
   "e_unknown-key": "No license is bound to this key for this product.",
   "e_bad-input":
     "This input cannot be read: a license number is digits only; a certificate is a PDF or JSON file of License Ledger.",
+  "e_bad-file":
+    "This file cannot be read as a License Ledger certificate (PDF or JSON), so nothing in it was checked or trusted. Why:",
   "e_logs-limited":
     "The RPC provider limits how much history it returns, and the page could not page around it. Use another provider or your own node.",
   "e_wrong-chain":
@@ -238,6 +245,8 @@ const de: Record<Key, Message> = {
   heldAsk: "Inhaber zeigen",
   heldBy: (p) => `Am Ende des ${p.date} (UTC) hielt ${p.holder} die Lizenz ${p.license}.`,
   heldNone: (p) => `Die Lizenz ${p.id} gab es am Ende des ${p.date} (UTC) noch nicht.`,
+  heldEnded: (p) =>
+    `Am Ende des ${p.date} (UTC) war die Lizenz ${p.license} beendet (${p.how} am ${p.at}): Sie galt für niemanden; ihr letzter Inhaber war ${p.holder}.`,
   heldAfter: (p) =>
     `Die Rechtekette wurde am ${p.at} gelesen; der ${p.date} liegt später, der Inhaber dann ist der heutige: ${p.holder}.`,
   c_official: "Offizielles Register dieses Netzwerks",
@@ -249,6 +258,9 @@ const de: Record<Key, Message> = {
   c_officialCode: "der Knoten liefert den bei der Bereitstellung erfassten Code.",
   c_officialNoCode: "kein Code-Hash erfasst, daher wurde der Code nicht verglichen.",
   c_officialFail: (p) => `Der Knoten liefert nicht die offizielle Bereitstellung: ${p.why}`,
+  c_rpc: "RPC-Adresse von Ihnen oder dieser Seite gewählt",
+  c_rpcLink: (p) =>
+    `Die RPC-Adresse ${p.url} hat der geöffnete Link vorgegeben, nicht Sie oder diese Seite: Der Knoten eines Fälschers kann eine widerspruchsfreie falsche Historie liefern, die keine Prüfung hier erkennt; diesem Ergebnis ist daher nicht zu trauen. Geben Sie oben eine RPC-Adresse ein, der Sie vertrauen, und prüfen Sie erneut.`,
   c_exists: "Die Lizenz existiert",
   c_existsPass: (p) =>
     `Lizenz ${p.id} des Produkts ${p.product} existiert: ${p.seats} Platz/Plätze, ${p.status}, gehalten von ${p.holder}.`,
@@ -369,6 +381,8 @@ const de: Record<Key, Message> = {
   "e_unknown-key": "Für dieses Produkt ist an diesen Schlüssel keine Lizenz gebunden.",
   "e_bad-input":
     "Diese Eingabe ist nicht lesbar: Eine Lizenznummer besteht nur aus Ziffern; ein Zertifikat ist eine PDF- oder JSON-Datei von License Ledger.",
+  "e_bad-file":
+    "Diese Datei lässt sich nicht als Zertifikat von License Ledger (PDF oder JSON) lesen; nichts darin wurde geprüft oder vertraut. Der Grund:",
   "e_logs-limited":
     "Der RPC-Anbieter begrenzt die gelieferte Historie, und die Seite konnte das nicht umgehen. Nutzen Sie einen anderen Anbieter oder einen eigenen Knoten.",
   "e_wrong-chain":

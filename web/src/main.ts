@@ -16,6 +16,7 @@ import {
 import {
   LookupError,
   blockHashAt,
+  connectionFor,
   describeTrust,
   licensesOfKey,
   lookupErrorOf,
@@ -54,6 +55,8 @@ type View =
       verdict?: CertificateVerdict;
       link?: LinkCheck;
       held?: string;
+      /** The RPC, when a link (not the visitor or the page) chose it. */
+      rpcFromLink?: string;
     }
   | { kind: "key"; conn: Connection; productId: bigint; licenses: License[] };
 
@@ -88,10 +91,22 @@ function switchLang(next: Lang): void {
 
 // ------------------------------------------------------------------ look-ups
 
+/**
+ * The RPC a link's `rpc=` parameter put into the field, until the visitor edits it: a forger's
+ * link may name the forger's node, so its answers are never called trustworthy, and it is never
+ * remembered for the next visit.
+ */
+let rpcFromLink: string | undefined;
+
 function rpcUrl(): string {
   const url = rpcInput.value.trim();
-  localStorage.setItem("ll-rpc", url);
+  if (rpcFromLink === undefined) localStorage.setItem("ll-rpc", url);
   return url;
+}
+
+/** `rpcFromLink` for a view read through `url`. */
+function linkRpc(url: string): { rpcFromLink?: string } {
+  return rpcFromLink !== undefined && rpcFromLink === url ? { rpcFromLink: url } : {};
 }
 
 async function run(task: (serial: number) => Promise<View>): Promise<void> {
@@ -113,15 +128,27 @@ async function run(task: (serial: number) => Promise<View>): Promise<void> {
 function parseId(text: string, what: string): bigint {
   const trimmed = text.trim();
   if (!/^[0-9]{1,78}$/.test(trimmed)) throw new LookupError("bad-input", `not a number: ${what}`);
-  return BigInt(trimmed);
+  const n = BigInt(trimmed);
+  // 78 digits reach past uint256: refused here, not reported as a node failure.
+  if (n >= 1n << 256n) throw new LookupError("bad-input", `too large for a ${what} number`);
+  return n;
 }
 
-export function lookUpLicense(idText: string): Promise<void> {
+/** `registry`: a trusted deployment of the chain other than the first (a link between licenses). */
+export function lookUpLicense(idText: string, registry?: string): Promise<void> {
   return run(async () => {
     const licenseId = parseId(idText, "license");
-    const conn = await openConnection(rpcUrl());
+    const url = rpcUrl();
+    const opened = await openConnection(url);
+    const conn = registry === undefined ? opened : await connectionFor(opened, registry.trim());
+    if (conn === undefined) {
+      throw new LookupError(
+        "bad-input",
+        `the registry ${registry} is not a deployment this page trusts on chain ${opened.chainId}`,
+      );
+    }
     const report = await readLicense(conn, licenseId);
-    return { kind: "license", conn, report };
+    return { kind: "license", conn, report, ...linkRpc(url) };
   });
 }
 
@@ -129,12 +156,13 @@ function lookUpKey(productText: string, key: string): Promise<void> {
   return run(async () => {
     const productId = parseId(productText, "product");
     if (key.trim() === "") throw new LookupError("bad-input", "no key");
-    const conn = await openConnection(rpcUrl());
+    const url = rpcUrl();
+    const conn = await openConnection(url);
     const licenses = await licensesOfKey(conn, productId, key);
     if (licenses.length === 0) throw new LookupError("unknown-key", "no license for this key");
     if (licenses.length === 1) {
       const report = await readLicense(conn, licenses[0]!.licenseId);
-      return { kind: "license", conn, report };
+      return { kind: "license", conn, report, ...linkRpc(url) };
     }
     return { kind: "key", conn, productId, licenses };
   });
@@ -142,13 +170,22 @@ function lookUpKey(productText: string, key: string): Promise<void> {
 
 function verifyCertificateFile(file: File): Promise<void> {
   return run(async () => {
-    if (file.size > 32 * 1024 * 1024) throw new LookupError("bad-input", "the file is over 32 MiB");
+    if (file.size > 32 * 1024 * 1024) {
+      throw new LookupError(
+        "bad-input",
+        `the file is ${file.size} bytes, over 32 MiB: no License Ledger certificate is that large, so it is refused unread`,
+        { what: "file" },
+      );
+    }
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const conn = await openConnection(rpcUrl());
-    const verdict = await verifyFile(conn, bytes);
-    if (!verdict.official) return { kind: "license", conn, verdict };
+    const url = rpcUrl();
+    const opened = await openConnection(url);
+    const verdict = await verifyFile(opened, bytes);
+    if (!verdict.official) return { kind: "license", conn: opened, verdict, ...linkRpc(url) };
+    // The deployment the certificate was verified against, which may be another trusted one.
+    const conn = (await connectionFor(opened, verdict.checked.registry)) ?? opened;
     const report = await readLicense(conn, BigInt(verdict.licenseId));
-    return { kind: "license", conn, report, verdict };
+    return { kind: "license", conn, report, verdict, ...linkRpc(url) };
   });
 }
 
@@ -158,17 +195,22 @@ function lookUpLink(link: string): Promise<void> {
     const params = parseVerificationLink(link);
     if (params === undefined)
       throw new LookupError("bad-input", `not a verification link: ${link}`);
-    const conn = await openConnection(rpcUrl());
-    if (BigInt(params.chainId) !== conn.chainId) {
+    const url = rpcUrl();
+    const opened = await openConnection(url);
+    if (BigInt(params.chainId) !== opened.chainId) {
       throw new LookupError(
         "wrong-chain",
-        `the link is for chain ${params.chainId}, the RPC serves chain ${conn.chainId}`,
+        `the link is for chain ${params.chainId}, the RPC serves chain ${opened.chainId}`,
       );
     }
     const problems: string[] = [];
-    if (params.registry !== conn.trusted.registry) {
+    // Read from the trusted deployment the link names; a registry no trust anchor names is a
+    // failure, and the official deployment's license of that number is shown instead.
+    let conn = await connectionFor(opened, params.registry);
+    if (conn === undefined) {
+      conn = opened;
       problems.push(
-        `it names the registry ${params.registry}, but the official one is ${conn.trusted.registry}`,
+        `it names the registry ${params.registry}, but the official one is ${opened.anchors.map((a) => a.registry).join(" or ")}`,
       );
     }
     const hash = await blockHashAt(conn, params.block);
@@ -178,7 +220,13 @@ function lookUpLink(link: string): Promise<void> {
       );
     }
     const report = await readLicense(conn, BigInt(params.licenseId));
-    return { kind: "license", conn, report, link: { block: params.block, problems } };
+    return {
+      kind: "license",
+      conn,
+      report,
+      link: { block: params.block, problems },
+      ...linkRpc(url),
+    };
   });
 }
 
@@ -217,9 +265,11 @@ function render(): void {
       break;
     case "error":
       renderError(view.error);
+      linkRpcNote();
       break;
     case "key":
       renderKey(view);
+      linkRpcNote();
       break;
     case "license":
       renderLicense(view);
@@ -230,8 +280,24 @@ function render(): void {
   }
 }
 
+/**
+ * Under an answer with no checks (an error, a key's licenses): a node the link chose may have
+ * said "no such license" of a genuine one just as well as the opposite.
+ */
+function linkRpcNote(): void {
+  if (rpcFromLink === undefined || rpcInput.value.trim() !== rpcFromLink) return;
+  append(
+    result,
+    h("p", { class: "error", "data-rpc": "link" }, t("c_rpcLink", { url: rpcFromLink })),
+  );
+}
+
 function renderError(error: LookupError): void {
-  const key = (error.kind === "rpc-down" ? "e_rpcDown" : `e_${error.kind}`) as Key;
+  // A refused file says why in view: the reason (the SDK's sentence) is not folded away.
+  const file = error.kind === "bad-input" && error.params.what === "file";
+  const key = (
+    error.kind === "rpc-down" ? "e_rpcDown" : file ? "e_bad-file" : `e_${error.kind}`
+  ) as Key;
   const sentence = t(key, {
     url: error.params.url ?? rpcInput.value,
     chainId: error.params.chainId ?? "?",
@@ -243,23 +309,26 @@ function renderError(error: LookupError): void {
       "div",
       { class: "error", "data-error": error.kind },
       h("h2", { id: "result-heading" }, sentence),
-      h("details", {}, h("summary", {}, t("detail")), h("p", {}, error.detail)),
+      h("details", { open: file }, h("summary", {}, t("detail")), h("p", {}, error.detail)),
     ),
   );
 }
 
-function licenseLink(id: bigint | string): HTMLAnchorElement {
+/** A link to license `id` of the deployment `conn` reads (split parents and children). */
+function licenseLink(id: bigint | string, conn: Connection): HTMLAnchorElement {
+  const registry = conn.trusted === conn.anchors[0] ? undefined : conn.trusted.registry;
   const url = new URL(location.href);
   url.search = "";
   url.hash = "";
   url.searchParams.set("license", String(id));
+  if (registry !== undefined) url.searchParams.set("registry", registry);
   if (rpcInput.value !== "") url.searchParams.set("rpc", rpcInput.value);
   const a = h("a", { href: url.toString() }, t("ofLicense", { id: String(id) }));
   a.addEventListener("click", (event) => {
     event.preventDefault();
     history.pushState(null, "", url);
     byId<HTMLInputElement>("license-id").value = String(id);
-    void lookUpLicense(String(id));
+    void lookUpLicense(String(id), registry);
   });
   return a;
 }
@@ -274,7 +343,7 @@ function renderKey(v: Extract<View, { kind: "key" }>): void {
   for (const license of v.licenses) {
     append(
       list,
-      h("li", {}, licenseLink(license.licenseId), ` (${license.seats}, ${license.holder})`),
+      h("li", {}, licenseLink(license.licenseId, v.conn), ` (${license.seats}, ${license.holder})`),
     );
   }
   append(result, list);
@@ -291,6 +360,7 @@ function renderLicense(v: Extract<View, { kind: "license" }>): void {
       report,
       ...(verdict === undefined ? {} : { verdict }),
       ...(v.link === undefined ? {} : { link: v.link }),
+      ...(v.rpcFromLink === undefined ? {} : { rpcFromLink: v.rpcFromLink }),
     });
   } else {
     checks = [
@@ -350,14 +420,14 @@ function renderLicense(v: Extract<View, { kind: "license" }>): void {
   );
   if (title.lineage.length > 0) {
     const p = h("p", {}, `${t("splitFrom")}: `);
-    title.lineage.forEach((parent, i) => append(p, i > 0 ? ", " : "", licenseLink(parent)));
+    title.lineage.forEach((parent, i) => append(p, i > 0 ? ", " : "", licenseLink(parent, conn)));
     append(result, p);
   }
   const children = title.steps.filter((s) => s.kind === "split" && s.licenseId === title.licenseId);
   if (children.length > 0) {
     const p = h("p", {}, `${t("splitInto")}: `);
     children.forEach((s, i) => {
-      if (s.kind === "split") append(p, i > 0 ? ", " : "", licenseLink(s.details.childId));
+      if (s.kind === "split") append(p, i > 0 ? ", " : "", licenseLink(s.details.childId, conn));
     });
     append(result, p);
   }
@@ -402,6 +472,18 @@ function heldOn(report: LicenseReport, date: string): string {
     (p) => p.since.timestamp <= end && (p.until === null || p.until.timestamp > end),
   );
   if (period === undefined) return t("heldNone", { id: title.licenseId.toString(), date: shown });
+  // A license that had ended by then (revoked, surrendered, split, expired) was valid for
+  // nobody: its last holder is named as such, never as simply holding it.
+  const ended = endedBy(report, period.licenseId, end);
+  if (ended !== undefined) {
+    return t("heldEnded", {
+      date: shown,
+      license: period.licenseId.toString(),
+      how: t(`s_${ended.status}` as Key),
+      at: formatDate(ended.timestamp),
+      holder: period.holder,
+    });
+  }
   if (period.until === null && end > title.at.timestamp) {
     return t("heldAfter", {
       at: formatDate(title.at.timestamp),
@@ -410,6 +492,27 @@ function heldOn(report: LicenseReport, date: string): string {
     });
   }
   return t("heldBy", { date: shown, license: period.licenseId.toString(), holder: period.holder });
+}
+
+/** How and when license `licenseId` of the title had ended by `end` (unix seconds), if it had. */
+function endedBy(
+  report: LicenseReport,
+  licenseId: bigint,
+  end: number,
+): { status: "revoked" | "surrendered" | "split" | "expired"; timestamp: number } | undefined {
+  const { title } = report;
+  const step = title.steps.find(
+    (s) =>
+      s.licenseId === licenseId &&
+      (s.kind === "revoked" || s.kind === "surrendered" || s.kind === "split") &&
+      s.timestamp <= end,
+  );
+  const validUntil = Number(title.license.validUntil);
+  if (step !== undefined && (validUntil === 0 || step.timestamp < validUntil)) {
+    return { status: step.kind as "revoked" | "surrendered" | "split", timestamp: step.timestamp };
+  }
+  if (validUntil !== 0 && validUntil <= end) return { status: "expired", timestamp: validUntil };
+  return undefined;
 }
 
 function txCell(conn: Connection, hash: string): HTMLElement {
@@ -473,9 +576,9 @@ function renderTimeline(conn: Connection, report: LicenseReport): void {
       h("p", { class: "what" }, stepText(step, conn)),
     );
     if (step.licenseId !== title.licenseId)
-      append(item, h("p", { class: "of" }, licenseLink(step.licenseId)));
+      append(item, h("p", { class: "of" }, licenseLink(step.licenseId, conn)));
     if (step.kind === "split")
-      append(item, h("p", { class: "of" }, licenseLink(step.details.childId)));
+      append(item, h("p", { class: "of" }, licenseLink(step.details.childId, conn)));
     if (step.basis !== null) {
       const label = hasKey(`basis_${step.kind}`)
         ? t(`basis_${step.kind}` as Key)
@@ -628,7 +731,7 @@ async function fromLocation(): Promise<void> {
   const license = q.get("license");
   if (license !== null) {
     byId<HTMLInputElement>("license-id").value = license;
-    return lookUpLicense(license);
+    return lookUpLicense(license, q.get("registry") ?? undefined);
   }
   view = { kind: "empty" };
   render();
@@ -641,8 +744,14 @@ async function start(): Promise<void> {
   applyStatic();
   wire();
   const config = await servedConfig();
-  rpcInput.value =
-    q.get("rpc") ?? config.rpcUrl ?? localStorage.getItem("ll-rpc") ?? "http://127.0.0.1:8545";
+  const stored = localStorage.getItem("ll-rpc");
+  const askedRpc = q.get("rpc")?.trim();
+  rpcInput.value = askedRpc ?? config.rpcUrl ?? stored ?? "http://127.0.0.1:8545";
+  // A link's RPC is the visitor's only once the visitor edits the field (or it is the page's).
+  if (askedRpc !== undefined && askedRpc !== config.rpcUrl && askedRpc !== stored) {
+    rpcFromLink = askedRpc;
+  }
+  rpcInput.addEventListener("input", () => (rpcFromLink = undefined));
   try {
     // Opening a certificate's web+licenseledger: link in this page, where the browser allows it.
     navigator.registerProtocolHandler?.(

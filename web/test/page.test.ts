@@ -173,6 +173,40 @@ describe("the verification page", () => {
     await context.close();
   });
 
+  it("never says a revoked, split or expired license was simply held after it ended", async () => {
+    // A court asking "who held it on date D" must learn the license had ended by then.
+    for (const [key, pattern] of [
+      ["revoked", /had ended \(revoked on /],
+      ["volume", /had ended \(split on /],
+      ["expired", /had ended \(expired on /],
+    ] as const) {
+      const { page, context } = await open(`?license=${demo.licenses[key]}`);
+      await verdict(page);
+      await page.fill("#held-date", "2999-12-31");
+      await page.click("#held button[type=submit]");
+      const answer = (await page.textContent("#held-answer")) ?? "";
+      assert.match(answer, pattern, `${key}: ${answer}`);
+      assert.doesNotMatch(answer, /was held by|holder then is the holder now/, `${key}: ${answer}`);
+      await context.close();
+    }
+    // Before it ended, the holder is named as before.
+    const { page, context } = await open(`?license=${demo.licenses.resold}`);
+    await verdict(page);
+    await page.fill("#held-date", "2999-12-31");
+    await page.click("#held button[type=submit]");
+    assert.match((await page.textContent("#held-answer")) ?? "", /holder then is the holder now/);
+    await context.close();
+  });
+
+  it("refuses license numbers that are not a uint256 in words, not as a node failure", async () => {
+    for (const id of ["9".repeat(78), "-1", "1e30", "0x10", " 12 34 "]) {
+      const { page, context } = await open(`?license=${encodeURIComponent(id)}`);
+      await page.waitForSelector("[data-error]", { timeout: 60_000 });
+      assert.equal(await page.getAttribute("[data-error]", "data-error"), "bad-input", id);
+      await context.close();
+    }
+  });
+
   it("verifies a good certificate (JSON and PDF) as genuine, current and final", async () => {
     for (const [name, bytes, type] of [
       ["good.json", demo.certificates.goodJson, "application/json"],
@@ -332,6 +366,143 @@ describe("the verification page", () => {
       capped.server.close();
       refusing.server.close();
     }
+  });
+
+  it("never calls a verdict read through an RPC the link chose trustworthy, nor keeps that RPC", async () => {
+    // A forger's link: the official chain id and registry, but its own node (here a faithful
+    // proxy; a hostile one could serve a consistent forged history the page cannot detect).
+    const hostile = await startLogLimitingProxy(demo.rpcUrl, "cap", 1_000_000);
+    try {
+      const { page, context } = await open(
+        `?license=${demo.licenses.resold}&rpc=${encodeURIComponent(hostile.url)}`,
+      );
+      const checks = await verdict(page);
+      assert.equal(checks.rpc?.status, "fail", checks.rpc?.text);
+      assert.match(checks.rpc!.text, /named by the link/);
+      assert.equal(await page.getAttribute("[data-verdict]", "data-verdict"), "problems");
+      const stored = await page.evaluate(() =>
+        (globalThis as unknown as { localStorage: Storage }).localStorage.getItem("ll-rpc"),
+      );
+      assert.notEqual(stored, hostile.url, "a link's RPC is never remembered");
+      // Its "no such license" is no more trustworthy than its "every check passed".
+      await page.goto(`${pageUrl}?license=7000000000001&rpc=${encodeURIComponent(hostile.url)}`);
+      await page.waitForSelector("[data-error]");
+      assert.match((await page.textContent("[data-rpc=link]")) ?? "", /named by the link/);
+      await page.goto(
+        `${pageUrl}?license=${demo.licenses.resold}&rpc=${encodeURIComponent(hostile.url)}`,
+      );
+      await verdict(page);
+      // The visitor typing that RPC themselves makes it their choice.
+      await page.fill("#rpc", hostile.url);
+      await page.fill("#license-id", demo.licenses.resold.toString());
+      await page.click("#by-id button[type=submit]");
+      await page.waitForFunction(() => {
+        const d = (globalThis as unknown as { document: { querySelector(s: string): unknown } })
+          .document;
+        return (
+          d.querySelector("[data-verdict]") !== null && d.querySelector("[data-check=rpc]") === null
+        );
+      });
+      assert.equal(await page.getAttribute("[data-verdict]", "data-verdict"), "ok");
+      await context.close();
+    } finally {
+      hostile.server.close();
+    }
+  });
+
+  it("shows the license of the trusted deployment a certificate or link names, not another's", async () => {
+    // An operator trusting two deployments of one chain: a certificate from the second must be
+    // shown with the second's license, never the first's license that has the same number.
+    const fakeRegistry = demo.lookAlikeRecord.contracts.LicenseRegistry.address;
+    // (its certificate was drawn under the name the SDK gives an unnamed chain)
+    const second = { ...demo.lookAlikeRecord, network: "chain-31337" };
+    const served = await servePage(demo.rpcUrl, [demo.record, second]);
+    try {
+      const context = await browser.newContext({ locale: "en-US" });
+      const page = await context.newPage();
+      await page.goto(served.url);
+      await dropFile(page, "second.json", demo.certificates.lookAlike, "application/json");
+      const checks = await verdict(page);
+      assert.equal(checks.certificate?.status, "pass", checks.certificate?.text);
+      assert.ok(checks.official!.text.includes(fakeRegistry), checks.official!.text);
+      const cert = JSON.parse(demo.certificates.lookAlike) as {
+        drawnAt: { block: number; blockHash: string };
+      };
+      const link = `web+licenseledger:verify?chain=${demo.chainId}&registry=${fakeRegistry}&license=${demo.lookAlikeLicense}&block=${cert.drawnAt.block}&blockHash=${cert.drawnAt.blockHash}`;
+      await page.goto(`${served.url}?verify=${encodeURIComponent(link)}`);
+      const viaLink = await verdict(page);
+      assert.equal(viaLink.link?.status, "pass", viaLink.link?.text);
+      assert.ok(viaLink.official!.text.includes(fakeRegistry), viaLink.official!.text);
+      // A link between licenses (split parents and children) keeps to that deployment.
+      await page.goto(`${served.url}?license=${demo.lookAlikeLicense}&registry=${fakeRegistry}`);
+      const viaId = await verdict(page);
+      assert.ok(viaId.official!.text.includes(fakeRegistry), viaId.official!.text);
+      await page.goto(`${served.url}?license=1&registry=0x${"ab".repeat(20)}`);
+      await page.waitForSelector("[data-error]");
+      assert.equal(await page.getAttribute("[data-error]", "data-error"), "bad-input");
+      await context.close();
+    } finally {
+      served.server.close();
+    }
+  });
+
+  it("never interprets text from a link, a parameter, a file or an error as HTML", async () => {
+    const payload = `<img src=x onerror="document.title='pwned'"><script>document.title='pwned'</script>`;
+    const { page, context } = await open(
+      `?verify=${encodeURIComponent(`web+licenseledger:verify?chain=1&registry=${payload}`)}&lang=${encodeURIComponent(payload)}`,
+    );
+    await page.waitForSelector("[data-error]");
+    assert.equal(await page.getAttribute("[data-error]", "data-error"), "bad-input");
+    assert.match((await page.textContent("#result")) ?? "", /<img src=x/, "shown as text");
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    // A certificate whose fields carry markup: its differences are shown, as text.
+    const forged = demo.certificates.goodJson.replace(/"localhost"/g, JSON.stringify(payload));
+    assert.notEqual(forged, demo.certificates.goodJson);
+    await dropFile(page, "markup.json", forged, "application/json");
+    await page.waitForSelector("[data-verdict], [data-error]", { timeout: 60_000 });
+    assert.equal(await page.$$eval("#result img, #result script", (e) => e.length), 0);
+    assert.notEqual(await page.title(), "pwned");
+    await context.close();
+  });
+
+  it("refuses huge and deeply nested certificate files quickly, and says why", async () => {
+    const { page, context } = await open();
+    for (const [name, why] of [
+      ["huge.json", /over 32 MiB/],
+      ["big.json", /16 MiB/],
+      ["deep.json", /levels deep/],
+    ] as const) {
+      // The file is made in the page (not sent through the driver), so the time is the page's.
+      const started = Date.now();
+      await page.evaluate((which) => {
+        const g = globalThis as unknown as {
+          DataTransfer: new () => { items: { add(f: unknown): void }; files: unknown };
+          File: new (parts: unknown[], name: string, o: { type: string }) => unknown;
+          Event: new (type: string) => unknown;
+          document: {
+            querySelector(s: string): { files: unknown; dispatchEvent(e: unknown): void };
+          };
+        };
+        const MiB = 1024 * 1024;
+        const body =
+          which === "deep.json"
+            ? "[".repeat(200_000) + "]".repeat(200_000)
+            : new Uint8Array((which === "huge.json" ? 33 : 17) * MiB).fill(32);
+        const dt = new g.DataTransfer();
+        dt.items.add(new g.File([body], which, { type: "application/json" }));
+        const input = g.document.querySelector("#file");
+        input.files = dt.files;
+        input.dispatchEvent(new g.Event("change"));
+      }, name);
+      await page.waitForSelector("[data-error]", { timeout: 20_000 });
+      assert.ok(Date.now() - started < 10_000, `${name}: ${Date.now() - started} ms`);
+      assert.equal(await page.getAttribute("[data-error]", "data-error"), "bad-input", name);
+      assert.match((await page.textContent("#result-heading")) ?? "", /This file/, name);
+      // The reason is in view, not folded away.
+      assert.equal(await page.getAttribute("[data-error] details", "open"), "", name);
+      assert.match((await page.textContent("[data-error] details")) ?? "", why, name);
+    }
+    await context.close();
   });
 
   describe("accessibility (axe-core, WCAG 2.1 A/AA)", () => {
