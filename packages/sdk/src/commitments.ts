@@ -1,4 +1,4 @@
-import { Contract, type ContractRunner, type Log } from "ethers";
+import { Contract, type ContractRunner, isError, type Log } from "ethers";
 
 import type { ILicenseCommitments } from "./contracts/index.js";
 import { ILicenseCommitments__factory } from "./contracts/index.js";
@@ -65,6 +65,10 @@ export async function commitmentsOf(
       "commitments",
     )()) as string;
   } catch (cause) {
+    // Only a registry whose code refuses the call (or answers nothing) predates committed runs;
+    // a node that fails to answer says nothing about the registry, and must not make a chain of
+    // title leave its commit out.
+    if (!isError(cause, "CALL_EXCEPTION") && !isError(cause, "BAD_DATA")) throw cause;
     throw new LedgerError(
       "NoCommitments",
       `the registry ${registry} has no committed-issuance module (it predates committed runs)`,

@@ -234,6 +234,19 @@ export async function scanLicense(
   // A license claimed from a committed run: its title starts at the run's commit, found by the
   // run id its claim names, in the module the trusted registry names.
   const claim = [...receipts.values()].flat().find(isLeafClaimed);
+  if (commitments === undefined) {
+    // A registry said to predate committed runs, yet a claim of this license in its receipts:
+    // the commit would be left out of the title. Refuse rather than draw a title without it.
+    const stray = [...receipts.values()]
+      .flat()
+      .find((log) => topic0(log) === LEAF_CLAIMED && log.topics[2] === word(licenseId));
+    if (stray !== undefined)
+      throw new LedgerError(
+        "HistoryIncomplete",
+        `license ${licenseId} was claimed from a committed run (transaction ${stray.transactionHash}), but the registry named no committed-issuance module: no chain of title is drawn without the run's commit; use another RPC provider`,
+        { licenseId, transaction: stray.transactionHash },
+      );
+  }
   if (claim !== undefined && commitments !== undefined) {
     claimedRun = claim.topics[1];
     const commits = (

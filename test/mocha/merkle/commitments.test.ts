@@ -2,10 +2,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect } from "chai";
+import { id, makeError } from "ethers";
 
 import {
   ContractRefusalError,
   LedgerError,
+  LicenseLedger,
   ProofIndex,
   buildRunFromCsv,
   certificateFromJson,
@@ -15,8 +17,8 @@ import {
   type LeafWithProof,
 } from "@license-ledger/sdk";
 import { EVIDENCE, REASON_FRAUD } from "../../helpers/constants.js";
-import { networkHelpers } from "../../helpers/network.js";
-import { ledgerErrorOf, removeTempDirs, sdkFixture, tempDir } from "../../helpers/sdk.js";
+import { ethers, networkHelpers } from "../../helpers/network.js";
+import { ledgerErrorOf, removeTempDirs, sdkFixture, tempDir, thrown } from "../../helpers/sdk.js";
 
 const { loadFixture } = networkHelpers;
 const PRODUCT = 1n; // the fixture's volume product: perpetual, up to 500 seats
@@ -163,6 +165,57 @@ describe("merkle: a committed run on chain, through the SDK", function () {
       "CommitmentLeafRevoked",
     );
     expect(refused.message).to.not.match(/refused the call with/);
+  });
+
+  it("draws no title of a claimed license without its commit when the node fails or denies the module", async function () {
+    const { ledgers, committed, leaves } = await loadFixture(committedRunFixture);
+    const claim = await ledgers.stranger.claim(committed.runId, leaves[3]!);
+    const selector = id("commitments()").slice(0, 10);
+    /** The in-process node, except that the registry's `commitments()` call gets `answer`. */
+    const withCommitmentsCall = (answer: () => Promise<string>) =>
+      new Proxy(ethers.provider, {
+        get(target, property) {
+          if (property === "call") {
+            return (tx: { data?: string }) =>
+              tx.data?.startsWith(selector) === true ? answer() : target.call(tx);
+          }
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === "function" ? (value as () => unknown).bind(target) : value;
+        },
+      });
+    // A node that times out on the call says nothing about the registry: the error stands.
+    const timingOut = await LicenseLedger.reader(
+      withCommitmentsCall(() => Promise.reject(new Error("request timeout (code=TIMEOUT)"))),
+      ledgers.buyer.trust,
+    );
+    expect(String(await thrown(timingOut.chainOfTitle(claim.licenseId)))).to.match(
+      /request timeout/,
+    );
+    // A node that says the registry refuses the call (as one predating committed runs would),
+    // while the license's issuance receipt holds its claim: refused, not drawn without the commit.
+    const denying = await LicenseLedger.reader(
+      withCommitmentsCall(() =>
+        Promise.reject(
+          makeError("execution reverted", "CALL_EXCEPTION", {
+            action: "call",
+            data: "0x",
+            reason: null,
+            transaction: { to: null, data: selector },
+            invocation: null,
+            revert: null,
+          }),
+        ),
+      ),
+      ledgers.buyer.trust,
+    );
+    const refused = await ledgerErrorOf(
+      denying.chainOfTitle(claim.licenseId),
+      LedgerError,
+      "HistoryIncomplete",
+    );
+    expect(refused.message).to.include(
+      `license ${claim.licenseId} was claimed from a committed run (transaction ${claim.hash.toLowerCase()})`,
+    );
   });
 
   it("starts a claimed license's chain of title at the commit, in its certificate too", async function () {
