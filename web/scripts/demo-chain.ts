@@ -7,7 +7,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 import {
   HDNodeWallet,
@@ -25,7 +28,9 @@ import {
   LicenseLedger,
   LicenseMarket__factory,
   LicenseRegistry__factory,
+  ProofIndex,
   ROLES,
+  buildRunFromCsv,
   certificatePdf,
   certificateToJson,
   hashDocument,
@@ -53,6 +58,8 @@ export interface DemoChain {
     revoked: bigint;
     suspended: bigint;
     expired: bigint;
+    /** Claimed from a committed issuance run: its title starts at the run's commit. */
+    claimed: bigint;
   };
   /** Names of the demo's parties by address, for people reading the page. */
   parties: Record<string, string>;
@@ -320,6 +327,35 @@ async function playStory(url: string, verifyPage?: string): Promise<Omit<DemoCha
   await rpc(url, "evm_increaseTime", [2 * 24 * 3600]);
   await rpc(url, "evm_mine");
 
+  // A committed issuance run of three licenses, one of them claimed (by a stranger, for its holder).
+  const runDir = mkdtempSync(join(tmpdir(), "license-ledger-demo-run-"));
+  let claimed: bigint;
+  try {
+    const csv = join(runDir, "run.csv");
+    const runHolders = [companyA, companyB, companyC];
+    writeFileSync(
+      csv,
+      [
+        "holder,seats,region",
+        ...(await Promise.all(runHolders.map(address))).map((h) => `${h},2,EEA`),
+      ].join("\n"),
+    );
+    const product = await pub.getProduct(productId);
+    const built = await buildRunFromCsv(csv, {
+      productId,
+      firstLicenseId: productId * 10n ** 12n + product.licensesIssued + 1n,
+      outDir: runDir,
+      chainId: BigInt(record.chainId),
+    });
+    const run = await pub.commitRun(built, "https://publisher.example/runs/2026-12.leaves.jsonl");
+    const index = await ProofIndex.open(built.proofIndexFile);
+    const leaf = await index.byRow(1);
+    await index.close();
+    ({ licenseId: claimed } = await d.claim(run.runId, leaf));
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
+
   // A look-alike: the same contracts deployed by someone else, the same story, a perfect
   // certificate from them.
   const fake = await deploy(provider, forger, await address(forger), "localhost");
@@ -382,7 +418,7 @@ async function playStory(url: string, verifyPage?: string): Promise<Omit<DemoCha
     lookAlikeLicense: fakeLicense,
     productId,
     termProductId,
-    licenses: { volume, kept, resold, revoked, suspended, expired },
+    licenses: { volume, kept, resold, revoked, suspended, expired, claimed },
     parties,
     certificates: {
       goodJson: certificateToJson(good),

@@ -246,14 +246,18 @@ function chainCheck({ title }: LicenseReport): Check {
   const onboarded = title.steps.some(
     (s) => (s.kind === "issued-by" || s.kind === "evidence-drawn") && s.basis !== null,
   );
+  // A license claimed from a committed run: its title starts at the run's commit.
+  const commit = title.steps.find((s) => s.kind === "committed");
   return {
     id: "chain",
     title: "c_chain",
     status: "pass",
     sentence: t("c_chainPass", {
       n: String(holders.length),
-      origin: t(onboarded ? "origin_onboard" : "origin_issue"),
-      date: formatDate(first!.timestamp),
+      origin: t(
+        commit !== undefined ? "origin_commit" : onboarded ? "origin_onboard" : "origin_issue",
+      ),
+      date: formatDate((commit ?? first!).timestamp),
     }),
   };
 }

@@ -100,6 +100,7 @@ const en = {
   c_linkFail: (p) => `The link does not match the official ledger: ${p.why}.`,
   origin_issue: "issuance",
   origin_onboard: "onboarding with first-sale evidence",
+  origin_commit: "commit of its issuance run",
   basis_exhausted:
     "the license is exhausted (perpetual, first sold in the EEA or Switzerland), so its terms could not forbid resale",
   basis_terms: "its terms permit transfer",
@@ -151,6 +152,9 @@ const en = {
   "k_arbiter-reinstated": (p) =>
     `The arbiter ${p.arbiter} reinstated it; only an arbiter may suspend it now`,
   "k_attestation-lapsed": "The publisher did not attest in time: the declaration sufficed",
+  k_committed: (p) =>
+    `Committed by ${p.committer} in issuance run ${p.runId} (${p.leafCount} licenses from ${p.firstLicenseId}); leaves file ${p.leavesURI}, SHA-256 ${p.leavesHash}`,
+  k_claimed: (p) => `Claimed from run ${p.runId} for ${p.holder} (sent by ${p.claimer})`,
   reason_1: "a refund",
   reason_2: "fraud",
   reason_3: "a court order",
@@ -166,6 +170,7 @@ const en = {
   basis_attested: "evidence",
   basis_reinstated: "reason",
   "basis_key-committed": "key commitment",
+  basis_committed: "Merkle root of the run",
   basis_other: "document hash",
   ofLicense: (p) => `license ${p.id}`,
   splitFrom: "Split from",
@@ -299,6 +304,7 @@ const de: Record<Key, Message> = {
   c_linkFail: (p) => `Der Link passt nicht zum offiziellen Register: ${p.why}.`,
   origin_issue: "Ausgabe",
   origin_onboard: "Aufnahme mit Nachweis des Erstverkaufs",
+  origin_commit: "Zusage in einem Ausgabelauf",
   basis_exhausted:
     "die Lizenz ist erschöpft (unbefristet, erstmals im EWR oder der Schweiz verkauft), ihre Bedingungen konnten den Weiterverkauf nicht verbieten",
   basis_terms: "ihre Bedingungen erlauben die Übertragung",
@@ -349,6 +355,9 @@ const de: Record<Key, Message> = {
   "k_arbiter-reinstated": (p) =>
     `Der Schiedsrichter ${p.arbiter} setzte sie wieder in Kraft; nur ein Schiedsrichter darf sie nun aussetzen`,
   "k_attestation-lapsed": "Der Hersteller bestätigte nicht rechtzeitig: Die Erklärung genügte",
+  k_committed: (p) =>
+    `Von ${p.committer} im Ausgabelauf ${p.runId} zugesagt (${p.leafCount} Lizenzen ab ${p.firstLicenseId}); Blattdatei ${p.leavesURI}, SHA-256 ${p.leavesHash}`,
+  k_claimed: (p) => `Aus Lauf ${p.runId} für ${p.holder} abgerufen (gesendet von ${p.claimer})`,
   reason_1: "einer Erstattung",
   reason_2: "Betrugs",
   reason_3: "eines Gerichtsbeschlusses",
@@ -364,6 +373,7 @@ const de: Record<Key, Message> = {
   basis_attested: "Nachweis",
   basis_reinstated: "Begründung",
   "basis_key-committed": "Schlüssel-Hash",
+  basis_committed: "Merkle-Wurzel des Laufs",
   basis_other: "Dokument-Hash",
   ofLicense: (p) => `Lizenz ${p.id}`,
   splitFrom: "Geteilt aus",

@@ -122,6 +122,31 @@ describe("the verification page", () => {
     await context.close();
   });
 
+  it("starts a claimed license's chain of title at its run's commit", async () => {
+    const { page, context } = await open(`?license=${demo.licenses.claimed}`);
+    const checks = await verdict(page);
+    for (const id of ["official", "exists", "valid", "chain"]) {
+      assert.equal(checks[id]?.status, "pass", `${id}: ${checks[id]?.text}`);
+    }
+    assert.match(checks.chain!.text, /from the first commit of its issuance run on /);
+    const kinds = await page.$$eval(".timeline li", (li) =>
+      li.map((x) => x.getAttribute("data-kind")),
+    );
+    assert.equal(kinds[0], "committed", kinds.join(","));
+    assert.ok(kinds.includes("claimed"), kinds.join(","));
+    const timeline = await page.textContent(".timeline");
+    assert.match(
+      timeline ?? "",
+      /Committed by 0x[0-9a-fA-F]{40} in issuance run 1 \(3 licenses from/,
+    );
+    assert.match(timeline ?? "", /https:\/\/publisher\.example\/runs\/2026-12\.leaves\.jsonl/);
+    assert.match(timeline ?? "", /Merkle root of the run: 0x[0-9a-f]{64}/);
+    assert.match(timeline ?? "", /Claimed from run 1 for 0x[0-9a-fA-F]{40}/);
+    assert.doesNotMatch(timeline ?? "", /undefined/);
+    await shot(page, "claimed-license");
+    await context.close();
+  });
+
   it("finds a license by its key, hashed in the browser", async () => {
     const { page, context } = await open();
     const requests: string[] = [];
