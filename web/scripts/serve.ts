@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     console.log(`anvil      ${demo.rpcUrl} (chain ${demo.chainId})`);
     console.log(`registry   ${demo.record.contracts.LicenseRegistry.address}`);
     console.log(
-      `licenses   resold ${l.resold}, split volume ${l.volume}, moved ${l.kept}, revoked ${l.revoked}, suspended ${l.suspended}, expired ${l.expired}`,
+      `licenses   resold ${l.resold}, split volume ${l.volume}, moved ${l.kept}, revoked ${l.revoked}, suspended ${l.suspended}, expired ${l.expired}, claimed from a run ${l.claimed}`,
     );
     console.log(`key        product ${demo.productId}, key DEMO-2024-OFFICE-7781`);
     console.log(`files      ${files} (certificates to drop on the page)`);
