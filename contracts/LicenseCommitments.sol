@@ -58,6 +58,13 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
         uint40 claimed;
     }
 
+    /// @notice Committed runs use only the serials below this one, half a product's serial space.
+    /// A commit's gas does not depend on its size, so without a bound one commit by the
+    /// controller or any issuer could reserve the whole remaining space with a junk root and
+    /// leave no serial for splits: no volume license of the product could be split again. The
+    /// upper half is reached only by direct issuance and splits, which pay a mint per serial.
+    uint256 public constant COMMITTED_SERIAL_LIMIT = LicenseIds.SERIALS_PER_PRODUCT / 2;
+
     ILicenseRegistry private immutable _registry;
 
     uint256 private _runCount;
@@ -82,8 +89,8 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
         bytes32 leavesHash
     ) external returns (uint256 runId, uint256 firstLicenseId) {
         if (root == bytes32(0)) revert CommitmentRootZero();
-        if (leafCount == 0 || leafCount >= LicenseIds.SERIALS_PER_PRODUCT) {
-            revert CommitmentRunSizeInvalid(leafCount, LicenseIds.SERIALS_PER_PRODUCT - 1);
+        if (leafCount == 0 || leafCount >= COMMITTED_SERIAL_LIMIT) {
+            revert CommitmentRunSizeInvalid(leafCount, COMMITTED_SERIAL_LIMIT - 1);
         }
         // The registry's reservation mode: a leaf with no holder names the product and the count.
         IssuerKind kind;
@@ -100,6 +107,15 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
                 originEvidence: bytes32(0)
             })
         );
+        // Runs stay below `COMMITTED_SERIAL_LIMIT`: the rest is left to splits (and direct
+        // issuance), which pay a mint per serial. Reverting undoes the reservation.
+        uint256 firstSerial = firstLicenseId % LicenseIds.SERIALS_PER_PRODUCT;
+        if (firstSerial + leafCount > COMMITTED_SERIAL_LIMIT) {
+            revert CommitmentRunSizeInvalid(
+                leafCount,
+                firstSerial < COMMITTED_SERIAL_LIMIT ? COMMITTED_SERIAL_LIMIT - firstSerial : 0
+            );
+        }
         runId = ++_runCount;
         // The casts cannot truncate: see `RunRecord`; the registry checked the product exists.
         _runs[runId] = RunRecord({
@@ -109,7 +125,7 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
             committedAt: Time.timestamp(),
             revoked: 0,
             productId: uint64(productId),
-            firstSerial: uint40(firstLicenseId % LicenseIds.SERIALS_PER_PRODUCT),
+            firstSerial: uint40(firstSerial),
             leafCount: uint40(leafCount),
             claimed: 0
         });

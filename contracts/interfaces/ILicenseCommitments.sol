@@ -98,7 +98,9 @@ interface ILicenseCommitments {
     /// @notice Commits a run: reserves `leafCount` serials of `productId` (so committed and
     /// directly issued licenses never collide) and records the root and the published leaves file.
     /// @dev The product's controller or one of its issuers; not while paused; not on a closed
-    /// product. Gas does not depend on `leafCount`.
+    /// product. Gas does not depend on `leafCount`. Runs use only the lower half of a product's
+    /// serial space (the upper half is left to splits and direct issuance, which pay per serial),
+    /// so no commit can leave a product's licenses unable to split.
     function commit(
         uint256 productId,
         bytes32 root,
