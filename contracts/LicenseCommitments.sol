@@ -107,15 +107,7 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
                 originEvidence: bytes32(0)
             })
         );
-        // Runs stay below `COMMITTED_SERIAL_LIMIT`: the rest is left to splits (and direct
-        // issuance), which pay a mint per serial. Reverting undoes the reservation.
-        uint256 firstSerial = firstLicenseId % LicenseIds.SERIALS_PER_PRODUCT;
-        if (firstSerial + leafCount > COMMITTED_SERIAL_LIMIT) {
-            revert CommitmentRunSizeInvalid(
-                leafCount,
-                firstSerial < COMMITTED_SERIAL_LIMIT ? COMMITTED_SERIAL_LIMIT - firstSerial : 0
-            );
-        }
+        uint256 firstSerial = _checkFits(firstLicenseId, leafCount);
         runId = ++_runCount;
         // The casts cannot truncate: see `RunRecord`; the registry checked the product exists.
         _runs[runId] = RunRecord({
@@ -258,6 +250,22 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
         (uint256 issued, ) = _registry.committedIssuance(run.committer, run.kind, leaf);
         if (issued == 0) revert CommitmentLeafAlreadyClaimed(runId, licenseId);
         emit LeafClaimed(runId, licenseId, leaf.holder, msg.sender);
+    }
+
+    /// @dev Runs stay below `COMMITTED_SERIAL_LIMIT`: the rest is left to splits (and direct
+    /// issuance), which pay a mint per serial. Reverting undoes the reservation. Returns the
+    /// run's first serial.
+    function _checkFits(
+        uint256 firstLicenseId,
+        uint256 leafCount
+    ) private pure returns (uint256 firstSerial) {
+        firstSerial = firstLicenseId % LicenseIds.SERIALS_PER_PRODUCT;
+        if (firstSerial + leafCount > COMMITTED_SERIAL_LIMIT) {
+            revert CommitmentRunSizeInvalid(
+                leafCount,
+                firstSerial < COMMITTED_SERIAL_LIMIT ? COMMITTED_SERIAL_LIMIT - firstSerial : 0
+            );
+        }
     }
 
     function _checkInRun(uint256 runId, RunRecord memory run, uint256 licenseId) private pure {
