@@ -95,6 +95,10 @@ interface ILicenseCommitments {
         bytes32 evidenceHash
     );
 
+    /// @notice Every leaf of run `runId` not claimed yet was revoked at once by the product's
+    /// controller: none of them can be claimed from now on; claimed licenses are untouched.
+    event RunRevoked(uint256 indexed runId, uint16 reasonCode, bytes32 evidenceHash);
+
     /// @notice Commits a run: reserves `leafCount` serials of `productId` (so committed and
     /// directly issued licenses never collide) and records the root and the published leaves file.
     /// @dev The product's controller or one of its issuers; not while paused; not on a closed
@@ -128,6 +132,12 @@ interface ILicenseCommitments {
         uint16 reasonCode,
         bytes32 evidenceHash
     ) external;
+
+    /// @notice Revokes every leaf of a run not claimed yet, with a reason and evidence: the
+    /// remedy for a run whose committer lost the controller's trust (a leaked key, an issuer
+    /// removed), whose leaves the controller may not even know. Claimed licenses are untouched.
+    /// @dev The product's controller only.
+    function revokeRun(uint256 runId, uint16 reasonCode, bytes32 evidenceHash) external;
 
     /// @notice Checks a leaf and its proof without a transaction (for an activation server).
     function checkLeaf(

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ILicenseCommitments} from "../../../contracts/interfaces/ILicenseCommitments.sol";
 import {ILicenseCommitmentsErrors} from "../../../contracts/interfaces/ILicenseCommitmentsErrors.sol";
+import {ILicenseRegistryErrors} from "../../../contracts/interfaces/ILicenseRegistryErrors.sol";
+import {IssuerKind} from "../../../contracts/types/Product.sol";
 import {CommitmentsTestBase} from "./LicenseCommitments.t.sol";
 
 /// @notice Attacks on committed issuance runs by hostile publishers, issuers and strangers, each
@@ -55,5 +58,89 @@ contract CommitmentAttacksTest is CommitmentsTestBase {
         uint256 firstChild = registry.split(licenseId, _parts(4, 6));
         assertEq(firstChild, _id(VOLUME, COMMITTED_SERIAL_LIMIT), "children above the runs");
         assertEq(_issueVolume(1), _id(VOLUME, COMMITTED_SERIAL_LIMIT + 2), "direct issuance");
+    }
+
+    bytes32 internal constant REVOCATION = keccak256("distributor's key leaked, ticket 2026-88");
+
+    /// A claim honours its commit after the committer lost its grant, and a run can hold a
+    /// million leaves the controller never saw (the leaves file is the committer's): a leaked or
+    /// rogue distributor's run would keep minting licenses forever, and revoking it leaf by leaf
+    /// (a transaction per id, up to half a trillion ids) is no remedy. `revokeRun` ends every
+    /// unclaimed leaf at once; what was claimed stays an ordinary license.
+    function test_revokeRun_endsEveryUnclaimedLeafOfARogueRun() public {
+        _build(VOLUME, 6);
+        uint256 runId = _commit(distributor, VOLUME);
+        _claim(runId, 0);
+        vm.startPrank(publisher);
+        registry.setIssuer(VOLUME, distributor, IssuerKind.None);
+        vm.expectEmit(address(commitments));
+        emit ILicenseCommitments.RunRevoked(runId, REASON_FRAUD, REVOCATION);
+        commitments.revokeRun(runId, REASON_FRAUD, REVOCATION);
+        vm.stopPrank();
+
+        for (uint256 i = 1; i < 6; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ILicenseCommitmentsErrors.CommitmentLeafRevoked.selector,
+                    runId,
+                    leaves[i].licenseId
+                )
+            );
+            _claim(runId, i);
+            assertEq(_status(runId, i), uint256(ILicenseCommitments.LeafStatus.Revoked), "ended");
+        }
+        assertEq(_status(runId, 0), uint256(ILicenseCommitments.LeafStatus.Claimed), "claimed");
+        assertTrue(registry.isValid(leaves[0].licenseId), "the claimed license is untouched");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILicenseCommitmentsErrors.CommitmentLeafRevoked.selector,
+                runId,
+                leaves[3].licenseId
+            )
+        );
+        vm.prank(publisher);
+        commitments.revokeLeaf(runId, leaves[3].licenseId, REASON_FRAUD, REVOCATION);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILicenseCommitmentsErrors.CommitmentRunRevoked.selector, runId)
+        );
+        vm.prank(publisher);
+        commitments.revokeRun(runId, REASON_FRAUD, REVOCATION);
+        // Other runs of the product are not affected.
+        _build(VOLUME, 2);
+        uint256 other = _commit(publisher, VOLUME);
+        _claim(other, 1);
+    }
+
+    function test_revokeRun_isTheControllersWithReasonAndEvidence() public {
+        _build(VOLUME, 3);
+        uint256 runId = _commit(distributor, VOLUME);
+        uint256 first = leaves[0].licenseId;
+        address[6] memory refused = [distributor, dealer, arbiter, admin, pauser, stranger];
+        for (uint256 i; i < refused.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ILicenseRegistryErrors.ProductNotController.selector,
+                    VOLUME,
+                    refused[i]
+                )
+            );
+            vm.prank(refused[i]);
+            commitments.revokeRun(runId, REASON_FRAUD, REVOCATION);
+        }
+        vm.startPrank(publisher);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseReasonMissing.selector, first)
+        );
+        commitments.revokeRun(runId, 0, REVOCATION);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILicenseRegistryErrors.LicenseEvidenceMissing.selector, first)
+        );
+        commitments.revokeRun(runId, REASON_FRAUD, bytes32(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILicenseCommitmentsErrors.CommitmentRunUnknown.selector, 9)
+        );
+        commitments.revokeRun(9, REASON_FRAUD, REVOCATION);
+        vm.stopPrank();
+        _claim(runId, 2);
     }
 }
