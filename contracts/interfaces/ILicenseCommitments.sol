@@ -60,6 +60,10 @@ interface ILicenseCommitments {
     }
 
     /// @notice What `checkLeaf` finds for a leaf and its proof, without a transaction.
+    /// `Claimable` is not a license and not a promise: the claim still meets every registry rule
+    /// and may be refused (a pause, a validity outside the product's window at claim time, its
+    /// evidence's capacity drawn by other licenses, its key committed to another license).
+    /// Only `Claimed` is a license; an activation server asks the registry about it.
     enum LeafStatus {
         Invalid, // no such run, id outside its range, or the proof does not lead to its root
         Claimable,
