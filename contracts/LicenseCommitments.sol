@@ -29,7 +29,8 @@ import {IssuerKind} from "./types/Product.sol";
 ///   kind as of the commit: every issuance rule (seats, validity, onboarders' evidence and its
 ///   capacity, key commitments, region, the pause) applies at claim.
 /// A claim honours its commit even if the committer later lost its issuer grant or the product
-/// was closed: the licenses were sold at commit. The controller's remedy is `revokeLeaf`.
+/// was closed: the licenses were sold at commit. The controller's remedy is `revokeLeaf`, or
+/// `revokeRun` for every unclaimed leaf of a run (whose leaves it may not even know).
 ///
 /// Claimed or not is the registry's own record: a license id of a run exists in the registry
 /// exactly when its leaf was claimed (licenses are never burned, and the run's ids are minted
@@ -58,6 +59,17 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
         uint40 claimed;
     }
 
+    /// @notice Committed runs use only the serials below this one, half a product's serial space.
+    /// A commit's gas does not depend on its size, so without a bound one commit by the
+    /// controller or any issuer could reserve the whole remaining space with a junk root and
+    /// leave no serial for splits: no volume license of the product could be split again. The
+    /// upper half is reached only by direct issuance and splits, which pay a mint per serial.
+    uint256 public constant COMMITTED_SERIAL_LIMIT = LicenseIds.SERIALS_PER_PRODUCT / 2;
+
+    /// @dev `RunRecord.revoked` of a run revoked as a whole: no leaf count reaches it (runs have
+    /// fewer than `COMMITTED_SERIAL_LIMIT` < 2^40 - 1 leaves).
+    uint40 private constant RUN_REVOKED = type(uint40).max;
+
     ILicenseRegistry private immutable _registry;
 
     uint256 private _runCount;
@@ -82,8 +94,8 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
         bytes32 leavesHash
     ) external returns (uint256 runId, uint256 firstLicenseId) {
         if (root == bytes32(0)) revert CommitmentRootZero();
-        if (leafCount == 0 || leafCount >= LicenseIds.SERIALS_PER_PRODUCT) {
-            revert CommitmentRunSizeInvalid(leafCount, LicenseIds.SERIALS_PER_PRODUCT - 1);
+        if (leafCount == 0 || leafCount >= COMMITTED_SERIAL_LIMIT) {
+            revert CommitmentRunSizeInvalid(leafCount, COMMITTED_SERIAL_LIMIT - 1);
         }
         // The registry's reservation mode: a leaf with no holder names the product and the count.
         IssuerKind kind;
@@ -100,6 +112,7 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
                 originEvidence: bytes32(0)
             })
         );
+        uint256 firstSerial = _checkFits(firstLicenseId, leafCount);
         runId = ++_runCount;
         // The casts cannot truncate: see `RunRecord`; the registry checked the product exists.
         _runs[runId] = RunRecord({
@@ -109,7 +122,7 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
             committedAt: Time.timestamp(),
             revoked: 0,
             productId: uint64(productId),
-            firstSerial: uint40(firstLicenseId % LicenseIds.SERIALS_PER_PRODUCT),
+            firstSerial: uint40(firstSerial),
             leafCount: uint40(leafCount),
             claimed: 0
         });
@@ -159,17 +172,24 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
     ) external {
         RunRecord storage run = _runs[runId];
         _checkInRun(runId, run, licenseId);
-        uint256 productId = run.productId;
-        if (msg.sender != _registry.getProduct(productId).controller) {
-            revert ProductNotController(productId, msg.sender);
+        _checkRevocation(run.productId, licenseId, reasonCode, evidenceHash);
+        if (run.revoked == RUN_REVOKED || _revoked.get(licenseId)) {
+            revert CommitmentLeafRevoked(runId, licenseId);
         }
-        if (reasonCode == 0) revert LicenseReasonMissing(licenseId);
-        if (evidenceHash == bytes32(0)) revert LicenseEvidenceMissing(licenseId);
-        if (_revoked.get(licenseId)) revert CommitmentLeafRevoked(runId, licenseId);
         if (_isClaimed(licenseId)) revert CommitmentLeafAlreadyClaimed(runId, licenseId);
         _revoked.set(licenseId);
         run.revoked += 1;
         emit LeafRevoked(runId, licenseId, reasonCode, evidenceHash);
+    }
+
+    /// @inheritdoc ILicenseCommitments
+    function revokeRun(uint256 runId, uint16 reasonCode, bytes32 evidenceHash) external {
+        RunRecord storage run = _runs[runId];
+        if (run.committer == address(0)) revert CommitmentRunUnknown(runId);
+        _checkRevocation(run.productId, _firstLicenseId(run), reasonCode, evidenceHash);
+        if (run.revoked == RUN_REVOKED) revert CommitmentRunRevoked(runId);
+        run.revoked = RUN_REVOKED;
+        emit RunRevoked(runId, reasonCode, evidenceHash);
     }
 
     // ------------------------------------------------------------------ external (views)
@@ -187,8 +207,11 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
             !_inRange(run, licenseId) ||
             !MerkleProof.verifyCalldata(proof, run.root, _leafHash(leaf))
         ) return LeafStatus.Invalid;
-        if (_revoked.get(licenseId)) return LeafStatus.Revoked;
-        return _isClaimed(licenseId) ? LeafStatus.Claimed : LeafStatus.Claimable;
+        if (_isClaimed(licenseId)) return LeafStatus.Claimed;
+        return
+            run.revoked == RUN_REVOKED || _revoked.get(licenseId)
+                ? LeafStatus.Revoked
+                : LeafStatus.Claimable;
     }
 
     /// @inheritdoc ILicenseCommitments
@@ -236,12 +259,43 @@ contract LicenseCommitments is ILicenseCommitments, ILicenseCommitmentsErrors {
             revert CommitmentProofInvalid(runId, licenseId);
         }
         // Most runs have no revoked leaf: then the bitmap is not read at all.
-        if (run.revoked != 0 && _revoked.get(licenseId)) {
+        if (run.revoked != 0 && (run.revoked == RUN_REVOKED || _revoked.get(licenseId))) {
             revert CommitmentLeafRevoked(runId, licenseId);
         }
         (uint256 issued, ) = _registry.committedIssuance(run.committer, run.kind, leaf);
         if (issued == 0) revert CommitmentLeafAlreadyClaimed(runId, licenseId);
         emit LeafClaimed(runId, licenseId, leaf.holder, msg.sender);
+    }
+
+    /// @dev Runs stay below `COMMITTED_SERIAL_LIMIT`: the rest is left to splits (and direct
+    /// issuance), which pay a mint per serial. Reverting undoes the reservation. Returns the
+    /// run's first serial.
+    function _checkFits(
+        uint256 firstLicenseId,
+        uint256 leafCount
+    ) private pure returns (uint256 firstSerial) {
+        firstSerial = firstLicenseId % LicenseIds.SERIALS_PER_PRODUCT;
+        if (firstSerial + leafCount > COMMITTED_SERIAL_LIMIT) {
+            revert CommitmentRunSizeInvalid(
+                leafCount,
+                firstSerial < COMMITTED_SERIAL_LIMIT ? COMMITTED_SERIAL_LIMIT - firstSerial : 0
+            );
+        }
+    }
+
+    /// @dev A revocation of a leaf of `productId` (for a run: its first) is the controller's,
+    /// with a reason and evidence.
+    function _checkRevocation(
+        uint256 productId,
+        uint256 licenseId,
+        uint16 reasonCode,
+        bytes32 evidenceHash
+    ) private view {
+        if (msg.sender != _registry.getProduct(productId).controller) {
+            revert ProductNotController(productId, msg.sender);
+        }
+        if (reasonCode == 0) revert LicenseReasonMissing(licenseId);
+        if (evidenceHash == bytes32(0)) revert LicenseEvidenceMissing(licenseId);
     }
 
     function _checkInRun(uint256 runId, RunRecord memory run, uint256 licenseId) private pure {

@@ -60,6 +60,10 @@ interface ILicenseCommitments {
     }
 
     /// @notice What `checkLeaf` finds for a leaf and its proof, without a transaction.
+    /// `Claimable` is not a license and not a promise: the claim still meets every registry rule
+    /// and may be refused (a pause, a validity outside the product's window at claim time, its
+    /// evidence's capacity drawn by other licenses, its key committed to another license).
+    /// Only `Claimed` is a license; an activation server asks the registry about it.
     enum LeafStatus {
         Invalid, // no such run, id outside its range, or the proof does not lead to its root
         Claimable,
@@ -95,10 +99,16 @@ interface ILicenseCommitments {
         bytes32 evidenceHash
     );
 
+    /// @notice Every leaf of run `runId` not claimed yet was revoked at once by the product's
+    /// controller: none of them can be claimed from now on; claimed licenses are untouched.
+    event RunRevoked(uint256 indexed runId, uint16 reasonCode, bytes32 evidenceHash);
+
     /// @notice Commits a run: reserves `leafCount` serials of `productId` (so committed and
     /// directly issued licenses never collide) and records the root and the published leaves file.
     /// @dev The product's controller or one of its issuers; not while paused; not on a closed
-    /// product. Gas does not depend on `leafCount`.
+    /// product. Gas does not depend on `leafCount`. Runs use only the lower half of a product's
+    /// serial space (the upper half is left to splits and direct issuance, which pay per serial),
+    /// so no commit can leave a product's licenses unable to split.
     function commit(
         uint256 productId,
         bytes32 root,
@@ -126,6 +136,12 @@ interface ILicenseCommitments {
         uint16 reasonCode,
         bytes32 evidenceHash
     ) external;
+
+    /// @notice Revokes every leaf of a run not claimed yet, with a reason and evidence: the
+    /// remedy for a run whose committer lost the controller's trust (a leaked key, an issuer
+    /// removed), whose leaves the controller may not even know. Claimed licenses are untouched.
+    /// @dev The product's controller only.
+    function revokeRun(uint256 runId, uint16 reasonCode, bytes32 evidenceHash) external;
 
     /// @notice Checks a leaf and its proof without a transaction (for an activation server).
     function checkLeaf(

@@ -27,7 +27,10 @@ interface ILicenseCommitmentsErrors is ILicenseRegistryErrors {
     error CommitmentLeafAlreadyClaimed(uint256 runId, uint256 licenseId);
     /// @notice The leaf of license `licenseId` in run `runId` was revoked; it is never claimed.
     error CommitmentLeafRevoked(uint256 runId, uint256 licenseId);
-    /// @notice A run has 1 to `maxLeafCount` leaves (a product's serial space); `leafCount` is not.
+    /// @notice Run `runId` was revoked as a whole already.
+    error CommitmentRunRevoked(uint256 runId);
+    /// @notice A run has 1 to `maxLeafCount` leaves (what is left of the committed half of a
+    /// product's serial space, below `COMMITTED_SERIAL_LIMIT`); `leafCount` is not.
     error CommitmentRunSizeInvalid(uint256 leafCount, uint256 maxLeafCount);
     /// @notice A run's root is never zero.
     error CommitmentRootZero();

@@ -186,35 +186,41 @@ contract CommitTest is CommitmentsTestBase {
     }
 
     function test_commit_revertsOnEmptyOrOversizedRun() public {
-        uint256[2] memory sizes = [uint256(0), SERIALS_PER_PRODUCT];
+        uint256 limit = commitments.COMMITTED_SERIAL_LIMIT();
+        assertEq(limit, SERIALS_PER_PRODUCT / 2, "runs use the lower half of the serials");
+        uint256[3] memory sizes = [uint256(0), limit, type(uint256).max];
         for (uint256 i; i < sizes.length; ++i) {
             vm.expectRevert(
                 abi.encodeWithSelector(
                     ILicenseCommitmentsErrors.CommitmentRunSizeInvalid.selector,
                     sizes[i],
-                    SERIALS_PER_PRODUCT - 1
+                    limit - 1
                 )
             );
             vm.prank(publisher);
             commitments.commit(VOLUME, keccak256("root"), sizes[i], "", bytes32(0));
         }
-        // The largest run fits an empty product's serial space exactly once...
+        // The largest run fits an empty product's committed space exactly once...
         _issueVolume(1);
         vm.expectRevert(
-            abi.encodeWithSelector(ILicenseRegistryErrors.ProductSerialsExhausted.selector, VOLUME)
+            abi.encodeWithSelector(
+                ILicenseCommitmentsErrors.CommitmentRunSizeInvalid.selector,
+                limit - 1,
+                limit - 2
+            )
         );
         vm.prank(publisher);
-        commitments.commit(VOLUME, keccak256("root"), SERIALS_PER_PRODUCT - 1, "", bytes32(0));
-        // ...and what is left of it after a direct license: serials 2 .. 10^12 - 1.
+        commitments.commit(VOLUME, keccak256("root"), limit - 1, "", bytes32(0));
+        // ...and what is left of it after a direct license: serials 2 .. limit - 1.
         vm.prank(publisher);
         (, uint256 first) = commitments.commit(
             VOLUME,
             keccak256("root"),
-            SERIALS_PER_PRODUCT - 2,
+            limit - 2,
             "",
             bytes32(0)
         );
-        assertEq(first, _id(VOLUME, 2), "rest of the serial space");
+        assertEq(first, _id(VOLUME, 2), "rest of the committed space");
     }
 
     function test_commit_revertsWhilePausedOnClosedOrUnknownProducts() public {

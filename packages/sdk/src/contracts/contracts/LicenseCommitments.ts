@@ -20,26 +20,30 @@ export declare namespace ILicenseCommitments {
     }
 
   export interface LicenseCommitmentsInterface extends Interface {
-    getFunction(nameOrSignature: "checkLeaf" | "claim" | "claimBatch" | "commit" | "getRun" | "registry" | "revokeLeaf" | "runCount"): FunctionFragment;
+    getFunction(nameOrSignature: "COMMITTED_SERIAL_LIMIT" | "checkLeaf" | "claim" | "claimBatch" | "commit" | "getRun" | "registry" | "revokeLeaf" | "revokeRun" | "runCount"): FunctionFragment;
 
-    getEvent(nameOrSignatureOrTopic: "LeafClaimed" | "LeafRevoked" | "RunCommitted"): EventFragment;
+    getEvent(nameOrSignatureOrTopic: "LeafClaimed" | "LeafRevoked" | "RunCommitted" | "RunRevoked"): EventFragment;
 
-    encodeFunctionData(functionFragment: 'checkLeaf', values: [BigNumberish, ILicenseCommitments.LeafStruct, BytesLike[]]): string;
+    encodeFunctionData(functionFragment: 'COMMITTED_SERIAL_LIMIT', values?: undefined): string;
+encodeFunctionData(functionFragment: 'checkLeaf', values: [BigNumberish, ILicenseCommitments.LeafStruct, BytesLike[]]): string;
 encodeFunctionData(functionFragment: 'claim', values: [BigNumberish, ILicenseCommitments.LeafStruct, BytesLike[]]): string;
 encodeFunctionData(functionFragment: 'claimBatch', values: [BigNumberish, ILicenseCommitments.LeafStruct[], BytesLike[][]]): string;
 encodeFunctionData(functionFragment: 'commit', values: [BigNumberish, BytesLike, BigNumberish, string, BytesLike]): string;
 encodeFunctionData(functionFragment: 'getRun', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'registry', values?: undefined): string;
 encodeFunctionData(functionFragment: 'revokeLeaf', values: [BigNumberish, BigNumberish, BigNumberish, BytesLike]): string;
+encodeFunctionData(functionFragment: 'revokeRun', values: [BigNumberish, BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'runCount', values?: undefined): string;
 
-    decodeFunctionResult(functionFragment: 'checkLeaf', data: BytesLike): Result;
+    decodeFunctionResult(functionFragment: 'COMMITTED_SERIAL_LIMIT', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'checkLeaf', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'claim', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'claimBatch', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'commit', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'getRun', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'registry', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'revokeLeaf', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'revokeRun', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'runCount', data: BytesLike): Result;
   }
 
@@ -72,6 +76,18 @@ decodeFunctionResult(functionFragment: 'runCount', data: BytesLike): Result;
       export type InputTuple = [runId: BigNumberish, productId: BigNumberish, committer: AddressLike, root: BytesLike, firstLicenseId: BigNumberish, leafCount: BigNumberish, leavesURI: string, leavesHash: BytesLike];
       export type OutputTuple = [runId: bigint, productId: bigint, committer: string, root: string, firstLicenseId: bigint, leafCount: bigint, leavesURI: string, leavesHash: string];
       export interface OutputObject {runId: bigint, productId: bigint, committer: string, root: string, firstLicenseId: bigint, leafCount: bigint, leavesURI: string, leavesHash: string };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
+    export namespace RunRevokedEvent {
+      export type InputTuple = [runId: BigNumberish, reasonCode: BigNumberish, evidenceHash: BytesLike];
+      export type OutputTuple = [runId: bigint, reasonCode: bigint, evidenceHash: string];
+      export interface OutputObject {runId: bigint, reasonCode: bigint, evidenceHash: string };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -113,6 +129,14 @@ decodeFunctionResult(functionFragment: 'runCount', data: BytesLike): Result;
 
 
     
+    
+    COMMITTED_SERIAL_LIMIT: TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >
+    
+
     
     checkLeaf: TypedContractMethod<
       [runId: BigNumberish, leaf: ILicenseCommitments.LeafStruct, proof: BytesLike[], ],
@@ -170,6 +194,14 @@ decodeFunctionResult(functionFragment: 'runCount', data: BytesLike): Result;
     
 
     
+    revokeRun: TypedContractMethod<
+      [runId: BigNumberish, reasonCode: BigNumberish, evidenceHash: BytesLike, ],
+      [void],
+      'nonpayable'
+    >
+    
+
+    
     runCount: TypedContractMethod<
       [],
       [bigint],
@@ -180,7 +212,12 @@ decodeFunctionResult(functionFragment: 'runCount', data: BytesLike): Result;
 
     getFunction<T extends ContractMethod = ContractMethod>(key: string | FunctionFragment): T;
 
-    getFunction(nameOrSignature: 'checkLeaf'): TypedContractMethod<
+    getFunction(nameOrSignature: 'COMMITTED_SERIAL_LIMIT'): TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >;
+getFunction(nameOrSignature: 'checkLeaf'): TypedContractMethod<
       [runId: BigNumberish, leaf: ILicenseCommitments.LeafStruct, proof: BytesLike[], ],
       [bigint],
       'view'
@@ -215,6 +252,11 @@ getFunction(nameOrSignature: 'revokeLeaf'): TypedContractMethod<
       [void],
       'nonpayable'
     >;
+getFunction(nameOrSignature: 'revokeRun'): TypedContractMethod<
+      [runId: BigNumberish, reasonCode: BigNumberish, evidenceHash: BytesLike, ],
+      [void],
+      'nonpayable'
+    >;
 getFunction(nameOrSignature: 'runCount'): TypedContractMethod<
       [],
       [bigint],
@@ -224,6 +266,7 @@ getFunction(nameOrSignature: 'runCount'): TypedContractMethod<
     getEvent(key: 'LeafClaimed'): TypedContractEvent<LeafClaimedEvent.InputTuple, LeafClaimedEvent.OutputTuple, LeafClaimedEvent.OutputObject>;
 getEvent(key: 'LeafRevoked'): TypedContractEvent<LeafRevokedEvent.InputTuple, LeafRevokedEvent.OutputTuple, LeafRevokedEvent.OutputObject>;
 getEvent(key: 'RunCommitted'): TypedContractEvent<RunCommittedEvent.InputTuple, RunCommittedEvent.OutputTuple, RunCommittedEvent.OutputObject>;
+getEvent(key: 'RunRevoked'): TypedContractEvent<RunRevokedEvent.InputTuple, RunRevokedEvent.OutputTuple, RunRevokedEvent.OutputObject>;
 
     filters: {
       
@@ -237,6 +280,10 @@ getEvent(key: 'RunCommitted'): TypedContractEvent<RunCommittedEvent.InputTuple, 
 
       'RunCommitted(uint256,uint256,address,bytes32,uint256,uint256,string,bytes32)': TypedContractEvent<RunCommittedEvent.InputTuple, RunCommittedEvent.OutputTuple, RunCommittedEvent.OutputObject>;
       RunCommitted: TypedContractEvent<RunCommittedEvent.InputTuple, RunCommittedEvent.OutputTuple, RunCommittedEvent.OutputObject>;
+    
+
+      'RunRevoked(uint256,uint16,bytes32)': TypedContractEvent<RunRevokedEvent.InputTuple, RunRevokedEvent.OutputTuple, RunRevokedEvent.OutputObject>;
+      RunRevoked: TypedContractEvent<RunRevokedEvent.InputTuple, RunRevokedEvent.OutputTuple, RunRevokedEvent.OutputObject>;
     
     };
   }

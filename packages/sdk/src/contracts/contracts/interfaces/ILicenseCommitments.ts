@@ -20,9 +20,9 @@ export declare namespace ILicenseCommitments {
     }
 
   export interface ILicenseCommitmentsInterface extends Interface {
-    getFunction(nameOrSignature: "checkLeaf" | "claim" | "claimBatch" | "commit" | "getRun" | "registry" | "revokeLeaf" | "runCount"): FunctionFragment;
+    getFunction(nameOrSignature: "checkLeaf" | "claim" | "claimBatch" | "commit" | "getRun" | "registry" | "revokeLeaf" | "revokeRun" | "runCount"): FunctionFragment;
 
-    getEvent(nameOrSignatureOrTopic: "LeafClaimed" | "LeafRevoked" | "RunCommitted"): EventFragment;
+    getEvent(nameOrSignatureOrTopic: "LeafClaimed" | "LeafRevoked" | "RunCommitted" | "RunRevoked"): EventFragment;
 
     encodeFunctionData(functionFragment: 'checkLeaf', values: [BigNumberish, ILicenseCommitments.LeafStruct, BytesLike[]]): string;
 encodeFunctionData(functionFragment: 'claim', values: [BigNumberish, ILicenseCommitments.LeafStruct, BytesLike[]]): string;
@@ -31,6 +31,7 @@ encodeFunctionData(functionFragment: 'commit', values: [BigNumberish, BytesLike,
 encodeFunctionData(functionFragment: 'getRun', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'registry', values?: undefined): string;
 encodeFunctionData(functionFragment: 'revokeLeaf', values: [BigNumberish, BigNumberish, BigNumberish, BytesLike]): string;
+encodeFunctionData(functionFragment: 'revokeRun', values: [BigNumberish, BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'runCount', values?: undefined): string;
 
     decodeFunctionResult(functionFragment: 'checkLeaf', data: BytesLike): Result;
@@ -40,6 +41,7 @@ decodeFunctionResult(functionFragment: 'commit', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'getRun', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'registry', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'revokeLeaf', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'revokeRun', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'runCount', data: BytesLike): Result;
   }
 
@@ -72,6 +74,18 @@ decodeFunctionResult(functionFragment: 'runCount', data: BytesLike): Result;
       export type InputTuple = [runId: BigNumberish, productId: BigNumberish, committer: AddressLike, root: BytesLike, firstLicenseId: BigNumberish, leafCount: BigNumberish, leavesURI: string, leavesHash: BytesLike];
       export type OutputTuple = [runId: bigint, productId: bigint, committer: string, root: string, firstLicenseId: bigint, leafCount: bigint, leavesURI: string, leavesHash: string];
       export interface OutputObject {runId: bigint, productId: bigint, committer: string, root: string, firstLicenseId: bigint, leafCount: bigint, leavesURI: string, leavesHash: string };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
+    export namespace RunRevokedEvent {
+      export type InputTuple = [runId: BigNumberish, reasonCode: BigNumberish, evidenceHash: BytesLike];
+      export type OutputTuple = [runId: bigint, reasonCode: bigint, evidenceHash: string];
+      export interface OutputObject {runId: bigint, reasonCode: bigint, evidenceHash: string };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -170,6 +184,14 @@ decodeFunctionResult(functionFragment: 'runCount', data: BytesLike): Result;
     
 
     
+    revokeRun: TypedContractMethod<
+      [runId: BigNumberish, reasonCode: BigNumberish, evidenceHash: BytesLike, ],
+      [void],
+      'nonpayable'
+    >
+    
+
+    
     runCount: TypedContractMethod<
       [],
       [bigint],
@@ -215,6 +237,11 @@ getFunction(nameOrSignature: 'revokeLeaf'): TypedContractMethod<
       [void],
       'nonpayable'
     >;
+getFunction(nameOrSignature: 'revokeRun'): TypedContractMethod<
+      [runId: BigNumberish, reasonCode: BigNumberish, evidenceHash: BytesLike, ],
+      [void],
+      'nonpayable'
+    >;
 getFunction(nameOrSignature: 'runCount'): TypedContractMethod<
       [],
       [bigint],
@@ -224,6 +251,7 @@ getFunction(nameOrSignature: 'runCount'): TypedContractMethod<
     getEvent(key: 'LeafClaimed'): TypedContractEvent<LeafClaimedEvent.InputTuple, LeafClaimedEvent.OutputTuple, LeafClaimedEvent.OutputObject>;
 getEvent(key: 'LeafRevoked'): TypedContractEvent<LeafRevokedEvent.InputTuple, LeafRevokedEvent.OutputTuple, LeafRevokedEvent.OutputObject>;
 getEvent(key: 'RunCommitted'): TypedContractEvent<RunCommittedEvent.InputTuple, RunCommittedEvent.OutputTuple, RunCommittedEvent.OutputObject>;
+getEvent(key: 'RunRevoked'): TypedContractEvent<RunRevokedEvent.InputTuple, RunRevokedEvent.OutputTuple, RunRevokedEvent.OutputObject>;
 
     filters: {
       
@@ -237,6 +265,10 @@ getEvent(key: 'RunCommitted'): TypedContractEvent<RunCommittedEvent.InputTuple, 
 
       'RunCommitted(uint256,uint256,address,bytes32,uint256,uint256,string,bytes32)': TypedContractEvent<RunCommittedEvent.InputTuple, RunCommittedEvent.OutputTuple, RunCommittedEvent.OutputObject>;
       RunCommitted: TypedContractEvent<RunCommittedEvent.InputTuple, RunCommittedEvent.OutputTuple, RunCommittedEvent.OutputObject>;
+    
+
+      'RunRevoked(uint256,uint16,bytes32)': TypedContractEvent<RunRevokedEvent.InputTuple, RunRevokedEvent.OutputTuple, RunRevokedEvent.OutputObject>;
+      RunRevoked: TypedContractEvent<RunRevokedEvent.InputTuple, RunRevokedEvent.OutputTuple, RunRevokedEvent.OutputObject>;
     
     };
   }
