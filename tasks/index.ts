@@ -598,6 +598,19 @@ export const merkleRevokeTask = ledgerTask(
   .setAction(() => import("./actions/merkle-revoke.js"))
   .build();
 
+export const merkleRevokeRunTask = ledgerTask(
+  "merkle-revoke-run",
+  "Revokes every unclaimed leaf of a run (the product's controller), with a reason and evidence",
+)
+  .addOption(RUN)
+  .addOption(
+    optional("reason", "refund, fraud, court-order, publisher-error, or a code from 1 to 65535"),
+  )
+  .addOption(EVIDENCE)
+  .addOption(EVIDENCE_HASH)
+  .setAction(() => import("./actions/merkle-revoke-run.js"))
+  .build();
+
 export const merkleProofTask = ledgerTask(
   "merkle-proof",
   "Prints a leaf and its proof from a run's proof index, offline, to hand to its holder",
@@ -642,5 +655,6 @@ export const ledgerTasks = [
   merkleClaimTask,
   merkleCheckTask,
   merkleRevokeTask,
+  merkleRevokeRunTask,
   merkleProofTask,
 ];

@@ -150,6 +150,8 @@ export const SENTENCES: Record<string, (a: Args) => string> = {
     `license ${s(a.licenseId)} of run ${s(a.runId)} was claimed already: it is an ordinary license now (see its holder with license:show)`,
   CommitmentLeafRevoked: (a) =>
     `license ${s(a.licenseId)} of run ${s(a.runId)} was revoked by the publisher before it was claimed: it can never be issued`,
+  CommitmentRunRevoked: (a) =>
+    `run ${s(a.runId)} was revoked as a whole by the publisher: none of its unclaimed licenses can be issued any more (claimed ones stay valid)`,
   CommitmentRunSizeInvalid: (a) =>
     `a run holds 1 to ${s(a.maxLeafCount)} licenses, not ${s(a.leafCount)}`,
   CommitmentRootZero: () => `a run's Merkle root cannot be zero: build the tree first`,

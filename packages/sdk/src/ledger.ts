@@ -1328,6 +1328,18 @@ export class LicenseLedger {
     );
   }
 
+  /**
+   * Revokes every unclaimed leaf of a run at once (the product's controller, with a reason and
+   * evidence): the remedy against a run an issuer should not have committed, or whose key leaked.
+   * Licenses already claimed from it are untouched.
+   */
+  async revokeRun(runId: bigint, reasonCode: number, evidenceHash: string): Promise<Sent> {
+    const module = await this.commitments();
+    return this.send(`revoking run ${runId}`, () =>
+      module.revokeRun(runId, reasonCode, evidenceHash),
+    );
+  }
+
   /** The connected signer's address. */
   async account(): Promise<string> {
     return this.signer().getAddress();

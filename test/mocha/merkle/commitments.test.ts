@@ -167,6 +167,35 @@ describe("merkle: a committed run on chain, through the SDK", function () {
     expect(refused.message).to.not.match(/refused the call with/);
   });
 
+  it("revokes a whole run (the controller only): claimed licenses stay, no other leaf is ever issued", async function () {
+    const { ledgers, committed, leaves } = await loadFixture(committedRunFixture);
+    const kept = await ledgers.stranger.claim(committed.runId, leaves[0]!);
+    const notController = await ledgerErrorOf(
+      ledgers.holder.revokeRun(committed.runId, REASON_FRAUD, EVIDENCE),
+      ContractRefusalError,
+      "ProductNotController",
+    );
+    expect(notController.message).to.not.match(/refused the call with/);
+    await ledgers.publisher.revokeRun(committed.runId, REASON_FRAUD, EVIDENCE);
+    expect(await ledgers.stranger.checkLeaf(committed.runId, leaves[0]!)).to.equal("claimed");
+    expect(await ledgers.stranger.checkLeaf(committed.runId, leaves[1]!)).to.equal("revoked");
+    const refused = await ledgerErrorOf(
+      ledgers.stranger.claim(committed.runId, leaves[1]!),
+      ContractRefusalError,
+      "CommitmentLeafRevoked",
+    );
+    expect(refused.message).to.match(/revoked by the publisher before it was claimed/);
+    const twice = await ledgerErrorOf(
+      ledgers.publisher.revokeRun(committed.runId, REASON_FRAUD, EVIDENCE),
+      ContractRefusalError,
+      "CommitmentRunRevoked",
+    );
+    expect(twice.message).to.include(
+      `run ${committed.runId} was revoked as a whole by the publisher`,
+    );
+    expect((await ledgers.stranger.getLicense(kept.licenseId)).valid).to.equal(true);
+  });
+
   it("draws no title of a claimed license without its commit when the node fails or denies the module", async function () {
     const { ledgers, committed, leaves } = await loadFixture(committedRunFixture);
     const claim = await ledgers.stranger.claim(committed.runId, leaves[3]!);
