@@ -10,7 +10,13 @@ import {
   PlainERC721__factory,
   SoladyERC721Ref__factory,
 } from "../typechain-types/index.js";
-import { BUY_OFFER_TYPES, SELL_ORDER_TYPES, marketDomain } from "@license-ledger/sdk";
+import {
+  BUY_OFFER_TYPES,
+  SELL_ORDER_TYPES,
+  leafHash,
+  marketDomain,
+  type CommittedLeaf,
+} from "@license-ledger/sdk";
 import { floorOf } from "./floor.js";
 
 export interface OperationResult {
@@ -293,32 +299,8 @@ async function measureMarket(
   );
 }
 
-/** The `ILicenseCommitments` leaf tuple, as OpenZeppelin's `StandardMerkleTree` encodes it. */
-const LEAF_TYPES = ["uint256", "address", "uint256", "uint256", "uint8", "bytes32", "bytes32"];
-
-interface BenchLeaf {
-  licenseId: bigint;
-  holder: string;
-  seats: bigint;
-  validUntil: bigint;
-  region: number;
-  keyCommitment: string;
-  originEvidence: string;
-}
-
-/** The `StandardMerkleTree` leaf hash: keccak256 of keccak256 of the ABI-encoded tuple. */
-function leafHash(ethers: HardhatEthers, leaf: BenchLeaf): string {
-  const encoded = ethers.AbiCoder.defaultAbiCoder().encode(LEAF_TYPES, [
-    leaf.licenseId,
-    leaf.holder,
-    leaf.seats,
-    leaf.validUntil,
-    leaf.region,
-    leaf.keyCommitment,
-    leaf.originEvidence,
-  ]);
-  return ethers.keccak256(ethers.keccak256(encoded));
-}
+/** Leaves are hashed by the SDK's own encoding (equal to OpenZeppelin's `StandardMerkleTree`). */
+type BenchLeaf = CommittedLeaf;
 
 /** OpenZeppelin's sorted-pair node hash. */
 function nodeHash(ethers: HardhatEthers, a: string, b: string): string {
@@ -338,7 +320,7 @@ function deepTree(
   leaves: BenchLeaf[],
   depth: number,
 ): { root: string; proofs: string[][] } {
-  let level = leaves.map((l) => leafHash(ethers, l));
+  let level = leaves.map((l) => leafHash(l));
   const proofs: string[][] = leaves.map(() => []);
   let index = leaves.map((_, i) => i);
   while (level.length > 1) {

@@ -4,12 +4,25 @@ import { action, fail, runOption, openLedger, type CommonArgs } from "./common.j
 import { keyValues, parseReason, printResult, reasonName, txJson, txPairs } from "./format.js";
 import { describeHash, evidenceHash } from "./inputs.js";
 
-export interface MerkleRevokeArgs extends CommonArgs {
-  license: bigint;
+export interface RevocationArgs extends CommonArgs {
   run: string | undefined;
   reason: string | undefined;
   evidence: string | undefined;
   evidenceHash: string | undefined;
+}
+
+export interface MerkleRevokeArgs extends RevocationArgs {
+  license: bigint;
+}
+
+/** The run, the reason and the evidence of a revocation (of a leaf or of a whole run). */
+export async function revocationOf(args: RevocationArgs) {
+  const runId = runOption(args.run);
+  if (args.reason === undefined)
+    fail(
+      "--reason is missing: refund, fraud, court-order, publisher-error or a code from 1 to 65535",
+    );
+  return { runId, reasonCode: parseReason(args.reason), evidence: await evidenceHash(args) };
 }
 
 /**
@@ -20,13 +33,7 @@ export default action(async function merkleRevoke(
   args: MerkleRevokeArgs,
   hre: HardhatRuntimeEnvironment,
 ) {
-  const runId = runOption(args.run);
-  if (args.reason === undefined)
-    fail(
-      "--reason is missing: refund, fraud, court-order, publisher-error or a code from 1 to 65535",
-    );
-  const reasonCode = parseReason(args.reason);
-  const evidence = await evidenceHash(args);
+  const { runId, reasonCode, evidence } = await revocationOf(args);
   const { ledger } = await openLedger(hre, args);
   const sent = await ledger.revokeLeaf(runId, args.license, reasonCode, evidence.hash);
   const doc = {

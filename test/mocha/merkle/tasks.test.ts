@@ -135,6 +135,35 @@ describe("tasks: committed issuance runs", function () {
     expect(stale.stderr).to.contain(
       `Error: product 1's next license id is ${first + 4n}, but the tree was built for ${first}`,
     );
+
+    // The whole run, revoked by its controller: the claimed licenses stay, no leaf is issued.
+    const strangerRevokes = await runTask("license:merkle-revoke-run", {
+      ...common,
+      run: "1",
+      reason: "fraud",
+      evidenceHash: EVIDENCE_HASH,
+    });
+    expect(strangerRevokes.exitCode).to.equal(1);
+    const whole = await runTask("license:merkle-revoke-run", {
+      ...common,
+      from: publisher.address,
+      run: "1",
+      reason: "fraud",
+      evidenceHash: EVIDENCE_HASH,
+    });
+    expect(whole.exitCode, whole.stderr).to.equal(undefined);
+    expect(whole.stdout).to.match(
+      /^run +1: revoked; none of its unclaimed licenses can be issued any more$/m,
+    );
+    const afterRun = await runTask("license:merkle-check", {
+      ...common,
+      run: "1",
+      index: run.proofIndexFile,
+      license: `${first},${first + 1n}`,
+    });
+    expect(afterRun.stdout).to.match(
+      new RegExp(`${first} +0x[0-9a-f]{40}  10 +claimed: issued to its holder`),
+    );
   });
 
   it("names the CSV's line and what is wrong with it", async function () {
