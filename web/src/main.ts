@@ -63,6 +63,12 @@ type View =
 let view: View = { kind: "empty" };
 /** Increases with every look-up, so a slow earlier answer never overwrites a later one. */
 let lookupSerial = 0;
+/**
+ * Settled once the page knows its RPC and trust (`start`): a lookup the visitor starts before
+ * then (a file chosen while the page loads) waits for it instead of reading with no RPC.
+ */
+let markReady!: () => void;
+const ready = new Promise<void>((resolve) => (markReady = resolve));
 
 const rpcInput = byId<HTMLInputElement>("rpc");
 const result = byId("result");
@@ -115,6 +121,7 @@ async function run(task: (serial: number) => Promise<View>): Promise<void> {
   render();
   let next: View;
   try {
+    await ready;
     next = await task(serial);
   } catch (error) {
     next = { kind: "error", error: lookupErrorOf(error) };
@@ -723,7 +730,7 @@ function locationParams(): URLSearchParams {
   return q;
 }
 
-async function fromLocation(): Promise<void> {
+async function fromLocation(initial = false): Promise<void> {
   const q = locationParams();
   const verify = q.get("verify");
   if (verify !== null) return lookUpLink(verify);
@@ -733,6 +740,8 @@ async function fromLocation(): Promise<void> {
     byId<HTMLInputElement>("license-id").value = license;
     return lookUpLicense(license, q.get("registry") ?? undefined);
   }
+  // On load, a lookup the visitor already started (a file dropped while the page loaded) stands.
+  if (initial && lookupSerial !== 0) return;
   view = { kind: "empty" };
   render();
 }
@@ -761,8 +770,9 @@ async function start(): Promise<void> {
   } catch {
     // not allowed here (e.g. http on another host than localhost): links still work as ?verify=
   }
+  markReady();
   void renderTrust();
-  await fromLocation();
+  await fromLocation(true);
 }
 
 void start();

@@ -96,6 +96,33 @@ async function dropFile(page: Page, name: string, bytes: Uint8Array | string, ty
   });
 }
 
+/**
+ * Chooses a file made in the page (not sent through the driver, so the time is the page's): 33 or
+ * 17 MiB of spaces (`huge.json`, `big.json`) or JSON nested 200,000 deep (`deep.json`).
+ */
+async function chooseGeneratedFile(page: Page, name: string): Promise<void> {
+  await page.evaluate((which) => {
+    const g = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(f: unknown): void }; files: unknown };
+      File: new (parts: unknown[], name: string, o: { type: string }) => unknown;
+      Event: new (type: string) => unknown;
+      document: {
+        querySelector(s: string): { files: unknown; dispatchEvent(e: unknown): void };
+      };
+    };
+    const MiB = 1024 * 1024;
+    const body =
+      which === "deep.json"
+        ? "[".repeat(200_000) + "]".repeat(200_000)
+        : new Uint8Array((which === "huge.json" ? 33 : 17) * MiB).fill(32);
+    const dt = new g.DataTransfer();
+    dt.items.add(new g.File([body], which, { type: "application/json" }));
+    const input = g.document.querySelector("#file");
+    input.files = dt.files;
+    input.dispatchEvent(new g.Event("change"));
+  }, name);
+}
+
 describe("the verification page", () => {
   it("looks up a resold license: its checks and its timeline", async () => {
     const { page, context } = await open();
@@ -490,6 +517,25 @@ describe("the verification page", () => {
     await context.close();
   });
 
+  it("keeps the answer to a file chosen while the page was still loading its trust", async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    // The trust file arrives late: the file is chosen before the page knows its RPC and trust.
+    await page.route("**/local-trust.json", async (route) => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    });
+    await page.goto(pageUrl, { waitUntil: "domcontentloaded" });
+    await page.waitForSelector("#file", { state: "attached" });
+    await chooseGeneratedFile(page, "huge.json");
+    await page.waitForSelector("[data-error]", { timeout: 20_000 });
+    // Once the trust has arrived, the page's start must not wipe the answer.
+    await page.waitForTimeout(2_500);
+    assert.equal(await page.getAttribute("[data-error]", "data-error"), "bad-input");
+    assert.match((await page.textContent("[data-error] details")) ?? "", /over 32 MiB/);
+    await context.close();
+  });
+
   it("refuses huge and deeply nested certificate files quickly, and says why", async () => {
     const { page, context } = await open();
     for (const [name, why] of [
@@ -499,26 +545,7 @@ describe("the verification page", () => {
     ] as const) {
       // The file is made in the page (not sent through the driver), so the time is the page's.
       const started = Date.now();
-      await page.evaluate((which) => {
-        const g = globalThis as unknown as {
-          DataTransfer: new () => { items: { add(f: unknown): void }; files: unknown };
-          File: new (parts: unknown[], name: string, o: { type: string }) => unknown;
-          Event: new (type: string) => unknown;
-          document: {
-            querySelector(s: string): { files: unknown; dispatchEvent(e: unknown): void };
-          };
-        };
-        const MiB = 1024 * 1024;
-        const body =
-          which === "deep.json"
-            ? "[".repeat(200_000) + "]".repeat(200_000)
-            : new Uint8Array((which === "huge.json" ? 33 : 17) * MiB).fill(32);
-        const dt = new g.DataTransfer();
-        dt.items.add(new g.File([body], which, { type: "application/json" }));
-        const input = g.document.querySelector("#file");
-        input.files = dt.files;
-        input.dispatchEvent(new g.Event("change"));
-      }, name);
+      await chooseGeneratedFile(page, name);
       await page.waitForSelector("[data-error]", { timeout: 20_000 });
       assert.ok(Date.now() - started < 10_000, `${name}: ${Date.now() - started} ms`);
       assert.equal(await page.getAttribute("[data-error]", "data-error"), "bad-input", name);
