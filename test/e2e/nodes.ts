@@ -7,9 +7,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync, readdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+
+import { anvilBinary, rpc } from "../../scripts/local-node.js";
 
 /** The repository: every command runs here, as a person runs it from a clone. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -206,21 +207,7 @@ export async function freePorts(count: number): Promise<number[]> {
 
 // ------------------------------------------------------------------ JSON-RPC
 
-/** One JSON-RPC call; throws on a JSON-RPC error. */
-export async function rpc<T = unknown>(
-  url: string,
-  method: string,
-  params: unknown[] = [],
-): Promise<T> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await response.json()) as { result?: T; error?: { message: string } };
-  if (body.error !== undefined) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
+export { rpc };
 
 // ------------------------------------------------------------------ nodes
 
@@ -236,15 +223,7 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
-/** The anvil binary itself (not the npm wrapper `bin.mjs`), so the pid we hold is anvil's. */
-export function anvilBinary(): string {
-  const arch = { x64: "amd64", arm64: "arm64" }[process.arch as "x64" | "arm64"];
-  const platform = process.platform === "win32" ? "win32" : process.platform;
-  if (arch === undefined) throw new Error(`anvil has no npm binary for ${process.arch}`);
-  const require = createRequire(import.meta.url);
-  const exe = process.platform === "win32" ? "anvil.exe" : "anvil";
-  return require.resolve(`@foundry-rs/anvil-${platform}-${arch}/bin/${exe}`);
-}
+export { anvilBinary };
 
 /** Waits until the node answers `eth_chainId`; fails early if its process ends. */
 async function waitUntilServing(

@@ -6,7 +6,6 @@
  * Used by `npm run web` and by the browser tests; everything goes through the SDK.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -36,6 +35,8 @@ import {
   hashDocument,
   type DeploymentRecord,
 } from "@license-ledger/sdk";
+
+import { anvilBinary, rpc } from "../../scripts/local-node.js";
 
 /** The key the demo binds to the volume license (looked up on the page by key). */
 export const DEMO_LICENSE_KEY = "DEMO-2024-OFFICE-7781";
@@ -87,26 +88,6 @@ export async function freePort(): Promise<number> {
       );
     });
   });
-}
-
-/** The anvil binary of the npm package (so the pid held is anvil's own). */
-function anvilBinary(): string {
-  const arch = { x64: "amd64", arm64: "arm64" }[process.arch as "x64" | "arm64"];
-  if (arch === undefined) throw new Error(`anvil has no npm binary for ${process.arch}`);
-  return createRequire(import.meta.url).resolve(
-    `@foundry-rs/anvil-${process.platform}-${arch}/bin/anvil`,
-  );
-}
-
-export async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await response.json()) as { result?: T; error?: { message: string } };
-  if (body.error !== undefined) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
 }
 
 /** anvil on a free port; resolves once it answers. */
